@@ -23,6 +23,7 @@ STAMP = VENV_DIR / ".supportbot-install-stamp"
 REDIS_HOST = "127.0.0.1"
 REDIS_PORT = 6379
 DEMO_USER = "U01AAA"
+REDIS_NO_PERSISTENCE = ("--save", "", "--appendonly", "no")
 
 
 def _venv_bin(name: str) -> Path:
@@ -40,7 +41,7 @@ def ensure_environment() -> None:
     fingerprint = _install_fingerprint()
     if STAMP.exists() and STAMP.read_text() == fingerprint and _venv_bin("supportbot").exists():
         return
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be run by an older python3
         sys.exit("supportbot needs Python 3.11 or newer; this is " + sys.version.split()[0])
     print("dev.py: setting up .venv (first run takes about a minute)...", flush=True)
     if not _venv_bin("python").exists():
@@ -84,7 +85,7 @@ def ensure_redis() -> subprocess.Popen[bytes] | None:
         sys.exit("dev.py: no Redis answers on 127.0.0.1:6379 and no redis-server binary was found")
     print(f"dev.py: no Redis answered on {REDIS_HOST}:{REDIS_PORT}; starting {binary}", flush=True)
     server = subprocess.Popen(
-        [binary, "--port", str(REDIS_PORT), "--bind", REDIS_HOST, "--save", "", "--appendonly", "no"],
+        [binary, "--port", str(REDIS_PORT), "--bind", REDIS_HOST, *REDIS_NO_PERSISTENCE],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -8,7 +8,7 @@ asking once whether a workaround exists.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 
 
 class Severity(IntEnum):
@@ -34,7 +34,9 @@ SEVERITY_DEFINITIONS: dict[Severity, str] = {
         "A severe problem: a critical business function cannot be performed and there is "
         "no workaround."
     ),
-    Severity.HIGH: "Job functions can be performed, but performance is degraded or severely limited.",
+    Severity.HIGH: (
+        "Job functions can be performed, but performance is degraded or severely limited."
+    ),
     Severity.MEDIUM: (
         "Job functions are largely unaffected, but non-critical functions or procedures are "
         "unusable or hard to use. A workaround is available."
@@ -45,7 +47,7 @@ SEVERITY_DEFINITIONS: dict[Severity, str] = {
 }
 
 
-class Impact(str, Enum):
+class Impact(StrEnum):
     """Business impact as the NLU reads it from the message."""
 
     BLOCKED = "blocked"  # a critical business function cannot be performed
@@ -54,7 +56,7 @@ class Impact(str, Enum):
     REQUEST = "request"  # question, information, configuration help, feature request
 
 
-class Workaround(str, Enum):
+class Workaround(StrEnum):
     YES = "yes"
     NO = "no"
     UNKNOWN = "unknown"
