@@ -1,4 +1,8 @@
-"""Errors every store backend raises, so callers handle one set whatever the backend."""
+"""Errors every store backend raises, so callers handle one set whatever the backend.
+
+Messages are written for people: they name the bad value and never contain connection
+strings, tokens or stack traces.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +15,20 @@ class StoreUnavailable(StoreError):
     """The backing service (SQLite file, Redis server) cannot be reached: try again later."""
 
 
-class InvalidCaseNumber(StoreError, ValueError):
+class InvalidInput(StoreError, ValueError):
+    """A caller passed a value the store refuses; nothing was changed."""
+
+
+class InvalidCaseNumber(InvalidInput):
     """The text is not a case number of the form CS-<digits>."""
+
+
+class InvalidChange(InvalidInput):
+    """An update names a field that cannot change or gives it a value of the wrong kind."""
 
 
 class CaseNotFound(StoreError, LookupError):
     """No case has this number."""
-
-
-class InvalidChange(StoreError, ValueError):
-    """An update names a field that cannot change or gives it a value of the wrong kind."""
 
 
 class VersionConflict(StoreError):

@@ -1,0 +1,249 @@
+"""Pure rules for what a case may contain and how a change is applied and audited.
+
+Every backend calls these before touching its data, so bad input is refused the same way
+everywhere and nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from bot.store.codec import to_json_value
+from bot.store.errors import InvalidChange, InvalidInput
+from bot.store.models import (
+    PRIORITIES,
+    SEVERITIES,
+    STATUSES,
+    Case,
+    CaseDraft,
+    CaseStatus,
+    UpdatedBy,
+    utc,
+)
+
+MAX_TITLE_CHARS = 500
+MAX_TEXT_CHARS = 100_000
+MAX_ID_CHARS = 200
+
+_Check = Callable[[str, Any], Any]
+
+
+def _text(*, required: bool, limit: int) -> _Check:
+    def check(name: str, value: Any) -> Any:
+        if value is None and not required:
+            return None
+        if not isinstance(value, str):
+            raise InvalidChange(f"{name} must be text, got {type(value).__name__}")
+        if required and not value.strip():
+            raise InvalidChange(f"{name} must not be empty")
+        if len(value) > limit:
+            raise InvalidChange(f"{name} is too long ({len(value)} characters, at most {limit})")
+        return value
+
+    return check
+
+
+def _moment(*, required: bool) -> _Check:
+    def check(name: str, value: Any) -> Any:
+        if value is None and not required:
+            return None
+        if not isinstance(value, datetime):
+            raise InvalidChange(f"{name} must be a datetime, got {type(value).__name__}")
+        try:
+            return utc(value)
+        except ValueError:
+            raise InvalidChange(f"{name} must be timezone-aware") from None
+
+    return check
+
+
+def _choice(allowed: Iterable[str]) -> _Check:
+    allowed_set = frozenset(allowed)
+    shown = ", ".join(sorted(allowed_set))
+
+    def check(name: str, value: Any) -> Any:
+        if not isinstance(value, str) or value not in allowed_set:
+            raise InvalidChange(f"{name} must be one of {shown}, got {value!r}")
+        return str(value)
+
+    return check
+
+
+def _severity(name: str, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int) or int(value) not in SEVERITIES:
+        raise InvalidChange(f"{name} must be 1, 2, 3 or 4, got {value!r}")
+    return int(value)
+
+
+def _flag(name: str, value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise InvalidChange(f"{name} must be true or false, got {value!r}")
+    return value
+
+
+_OPTIONAL_TEXT = _text(required=False, limit=MAX_TEXT_CHARS)
+_OPTIONAL_ID = _text(required=False, limit=MAX_ID_CHARS)
+
+UPDATABLE_FIELDS: dict[str, _Check] = {
+    "title": _text(required=True, limit=MAX_TITLE_CHARS),
+    "description": _text(required=True, limit=MAX_TEXT_CHARS),
+    "business_impact": _text(required=False, limit=MAX_TEXT_CHARS),
+    "severity": _severity,
+    "priority": _choice(PRIORITIES),
+    "status": _choice(STATUSES),
+    "conversation_id": _OPTIONAL_ID,
+    "environment_changes": _OPTIONAL_TEXT,
+    "troubleshooting": _OPTIONAL_TEXT,
+    "last_update_by": _choice(u.value for u in UpdatedBy),
+    "last_update_at": _moment(required=True),
+    "acknowledged_at": _moment(required=False),
+    "response_due_at": _moment(required=False),
+    "restored_at": _moment(required=False),
+    "platform_level": _flag,
+    "origin_thread": _OPTIONAL_ID,
+    "staff_thread": _OPTIONAL_ID,
+    "assignee_id": _OPTIONAL_ID,
+    "closed_at": _moment(required=False),
+}
+
+_DRAFT_ONLY_FIELDS: dict[str, _Check] = {
+    "org_short_name": _text(required=True, limit=MAX_ID_CHARS),
+    "org_id": _text(required=True, limit=MAX_ID_CHARS),
+    "requester_id": _text(required=True, limit=MAX_ID_CHARS),
+    "requester_name": _text(required=True, limit=MAX_ID_CHARS),
+}
+
+
+def require_text(name: str, value: Any, *, limit: int = MAX_ID_CHARS) -> str:
+    """Refuse empty or non-text identifiers (actor ids, keys) with a clear message."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"{name} must be non-empty text, got {value!r}")
+    if len(value) > limit:
+        raise InvalidInput(f"{name} is too long ({len(value)} characters, at most {limit})")
+    return value
+
+
+def require_moment(name: str, value: Any) -> datetime:
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInput(f"{name} must be a timezone-aware datetime, got {value!r}")
+    return utc(value)
+
+
+def require_statuses(statuses: Iterable[str] | None) -> frozenset[str] | None:
+    if statuses is None:
+        return None
+    wanted = frozenset(statuses) if not isinstance(statuses, str) else frozenset({statuses})
+    unknown = sorted(str(s) for s in wanted - STATUSES)
+    if unknown:
+        known = ", ".join(sorted(STATUSES))
+        raise InvalidInput(f"unknown status {unknown[0]!r}; use one of {known}")
+    return wanted
+
+
+def validate_draft(draft: CaseDraft) -> CaseDraft:
+    """The draft with datetimes in UTC, or InvalidChange naming the first bad field."""
+    if not isinstance(draft, CaseDraft):
+        raise InvalidChange(f"a case is created from a CaseDraft, got {type(draft).__name__}")
+    checks = {**_DRAFT_ONLY_FIELDS, **UPDATABLE_FIELDS}
+    values = {}
+    for draft_field in dataclasses.fields(CaseDraft):
+        values[draft_field.name] = checks[draft_field.name](
+            draft_field.name, getattr(draft, draft_field.name)
+        )
+    return CaseDraft(**values)
+
+
+def validate_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """Normalized changes, or InvalidChange for unknown, read-only or badly typed fields."""
+    if not isinstance(changes, dict):
+        raise InvalidChange(f"changes must be a dict, got {type(changes).__name__}")
+    normalized: dict[str, Any] = {}
+    for name, value in changes.items():
+        check = UPDATABLE_FIELDS.get(name)
+        if check is None:
+            raise InvalidChange(f"{name!r} cannot be changed")
+        normalized[name] = check(name, value)
+    return normalized
+
+
+def new_case(*, draft: CaseDraft, number: str, idempotency_key: str, now: datetime) -> Case:
+    """The case a confirmed draft becomes: open, spoken last by the customer."""
+    moment = utc(now)
+    return Case(
+        number=number,
+        org_short_name=draft.org_short_name,
+        org_id=draft.org_id,
+        requester_id=draft.requester_id,
+        requester_name=draft.requester_name,
+        title=draft.title,
+        description=draft.description,
+        business_impact=draft.business_impact,
+        severity=draft.severity,
+        priority=draft.priority,
+        status=CaseStatus.OPEN.value,
+        conversation_id=draft.conversation_id,
+        environment_changes=draft.environment_changes,
+        troubleshooting=draft.troubleshooting,
+        created_at=moment,
+        updated_at=moment,
+        last_update_by=UpdatedBy.CUSTOMER.value,
+        last_update_at=moment,
+        acknowledged_at=None,
+        response_due_at=draft.response_due_at,
+        restored_at=None,
+        platform_level=draft.platform_level,
+        origin_thread=draft.origin_thread,
+        staff_thread=draft.staff_thread,
+        assignee_id=draft.assignee_id,
+        closed_at=None,
+        idempotency_key=idempotency_key,
+        version=1,
+    )
+
+
+def with_closure_time(case: Case, changes: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """Closing stamps closed_at, reopening clears it, unless the caller set it explicitly."""
+    status = changes.get("status", case.status)
+    if "closed_at" in changes or status == case.status:
+        return changes
+    if status == CaseStatus.CLOSED:
+        return {**changes, "closed_at": utc(now)}
+    if case.status == CaseStatus.CLOSED:
+        return {**changes, "closed_at": None}
+    return changes
+
+
+def audit_changes(case: Case, changes: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """{field: {"old": ..., "new": ...}} for the fields whose value really changes."""
+    recorded: dict[str, dict[str, Any]] = {}
+    for name, new_value in changes.items():
+        old_value = getattr(case, name)
+        if old_value != new_value:
+            recorded[name] = {"old": to_json_value(old_value), "new": to_json_value(new_value)}
+    return recorded
+
+
+def creation_changes(case: Case) -> dict[str, dict[str, Any]]:
+    """The audit record of a new case: every field that has a value, as old=None."""
+    skip = {"number", "version", "updated_at", "idempotency_key"}
+    return {
+        f.name: {"old": None, "new": to_json_value(getattr(case, f.name))}
+        for f in dataclasses.fields(Case)
+        if f.name not in skip and getattr(case, f.name) is not None
+    }
+
+
+def apply_changes(case: Case, changes: dict[str, Any], now: datetime) -> Case:
+    return dataclasses.replace(case, **changes, updated_at=utc(now), version=case.version + 1)
+
+
+def require_json(name: str, value: Any) -> str:
+    """Serialize plain data or refuse it: stores keep JSON, never pickles."""
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise InvalidInput(f"{name} must be plain JSON data: {error}") from None

@@ -1,0 +1,174 @@
+"""One SQLite file shared safely by threads and processes.
+
+Each thread gets its own connection (sqlite3 connections must not cross threads) and a forked
+child opens fresh ones. Writes run in BEGIN IMMEDIATE transactions so two writers never
+interleave a read-modify-write; WAL mode lets readers continue meanwhile. Any SQLite failure
+(locked beyond the busy timeout, unreadable file, full disk) becomes StoreUnavailable with a
+message that names the file, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from bot.store.errors import StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_SECONDS = 15.0
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sequences (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cases (
+    sequence INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    org_short_name TEXT NOT NULL,
+    requester_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS cases_by_org ON cases (org_short_name);
+CREATE INDEX IF NOT EXISTS cases_by_requester ON cases (requester_id);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_number TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    changes TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_case ON audit (case_number, id);
+CREATE TABLE IF NOT EXISTS tracker_events (
+    conversation_key TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    PRIMARY KEY (conversation_key, position)
+);
+CREATE TABLE IF NOT EXISTS seen_events (
+    event_id TEXT PRIMARY KEY,
+    expires_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS seen_events_by_expiry ON seen_events (expires_at);
+CREATE TABLE IF NOT EXISTS locks (
+    key TEXT PRIMARY KEY,
+    token TEXT NOT NULL,
+    expires_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS timers (
+    timer_id TEXT PRIMARY KEY,
+    due_at_us INTEGER NOT NULL,
+    payload TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS timers_by_due ON timers (due_at_us);
+"""
+
+
+class SqliteDatabase:
+    """Connections to one SQLite file plus transaction helpers that map failures."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._guard_lock = threading.Lock()
+        self._pid = os.getpid()
+        self._closed = False
+        with self.read() as conn:  # every statement is idempotent, so no transaction needed
+            conn.executescript(SCHEMA)
+        with self.write() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._closed:
+            raise StoreUnavailable("the store was closed")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except (sqlite3.Error, OSError) as error:
+            raise self._unavailable(error) from None
+        with self._guard_lock:
+            self._all.append(conn)
+        return conn
+
+    def connection(self) -> sqlite3.Connection:
+        if os.getpid() != self._pid:  # forked child: never reuse the parent's handles
+            self._local = threading.local()
+            self._all = []
+            self._pid = os.getpid()
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    def _unavailable(self, error: BaseException) -> StoreUnavailable:
+        log.warning("sqlite store %s failed: %s", self.path, error)
+        return StoreUnavailable(f"the case store at {self.path} is not available ({error})")
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A connection for plain SELECTs; SQLite errors become StoreUnavailable."""
+        conn = self.connection()
+        try:
+            yield conn
+        except sqlite3.Error as error:
+            raise self._unavailable(error) from None
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One BEGIN IMMEDIATE transaction: committed on success, rolled back on any error."""
+        conn = self.connection()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise self._unavailable(error) from None
+        try:
+            yield conn
+        except BaseException as error:
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error):
+                raise self._unavailable(error) from None
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise self._unavailable(error) from None
+
+    def ping(self) -> None:
+        with self.read() as conn:
+            conn.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
+
+    def close(self) -> None:
+        self._closed = True
+        with self._guard_lock:
+            connections, self._all = self._all, []
+        for conn in connections:
+            with suppress(sqlite3.Error):
+                conn.close()
+        self._local = threading.local()
