@@ -1,0 +1,72 @@
+"""Backends the store contract tests run against.
+
+Each entry of STORE_BACKENDS is a context manager that prepares empty backing storage and
+yields an opener: a function that opens a new Store on that same storage (calling it twice
+gives two independent clients, as two bot processes would have). Adding a backend is one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.store.base import Store
+from bot.store.models import CaseDraft
+from bot.store.sqlite import SqliteStore
+
+StoreOpener = Callable[[], Store]
+
+
+@contextmanager
+def sqlite_backend(tmp_path: Path) -> Iterator[StoreOpener]:
+    path = tmp_path / "supportbot.sqlite3"
+    yield lambda: SqliteStore(path)
+
+
+STORE_BACKENDS: dict[str, Callable[[Path], AbstractContextManager[StoreOpener]]] = {
+    "sqlite": sqlite_backend,
+}
+
+
+@pytest.fixture(params=sorted(STORE_BACKENDS))
+def open_store_again(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreOpener]:
+    """Opens fresh clients on one backing storage; every client opened is closed afterwards."""
+    opened: list[Store] = []
+
+    def opener() -> Store:
+        store = backend_opener()
+        opened.append(store)
+        return store
+
+    with STORE_BACKENDS[request.param](tmp_path) as backend_opener:
+        yield opener
+        for store in opened:
+            store.close()
+
+
+@pytest.fixture
+def store(open_store_again: StoreOpener) -> Store:
+    return open_store_again()
+
+
+NOW = datetime(2026, 3, 6, 15, 30, tzinfo=UTC)
+
+
+def make_draft(**overrides: object) -> CaseDraft:
+    values: dict[str, object] = {
+        "org_short_name": "acme",
+        "org_id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+        "requester_id": "U01AAA",
+        "requester_name": "Ana Ruiz",
+        "title": "Agents cannot log in to the desktop app",
+        "description": "Since 9am agents in the Dallas site get 'login failed'.",
+        "business_impact": "Half of the Dallas agents cannot take calls.",
+        "severity": 2,
+        "priority": "high",
+    }
+    values.update(overrides)
+    return CaseDraft(**values)  # type: ignore[arg-type]

@@ -1,0 +1,86 @@
+"""What only the embedded SQLite backend promises: several processes, one file."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.store.errors import StoreUnavailable
+from bot.store.sqlite import SqliteStore
+from tests.store import process_workers
+from tests.store.conftest import NOW, make_draft
+
+WORKERS, OWN, SHARED = 4, 20, 10
+
+
+def test_processes_creating_cases_on_one_file_get_no_duplicates_or_gaps(tmp_path: Path) -> None:
+    path = tmp_path / "shared.sqlite3"
+    SqliteStore(path).close()  # the file exists before the race starts
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(WORKERS) as pool:
+        results = pool.starmap(
+            process_workers.create_cases,
+            [(str(path), worker, OWN, SHARED) for worker in range(WORKERS)],
+        )
+    by_key: dict[str, set[str]] = {}
+    created = 0
+    for worker_results in results:
+        for key, number, was_created in worker_results:
+            by_key.setdefault(key, set()).add(number)
+            created += was_created
+    assert all(len(numbers) == 1 for numbers in by_key.values())  # a key never gets two cases
+    assert created == WORKERS * OWN + SHARED
+    with SqliteStore(path) as store:
+        numbers = [case.sequence for case in store.cases.list_cases()]
+    assert numbers == list(range(1001, 1001 + WORKERS * OWN + SHARED))
+
+
+def test_file_that_is_not_a_database_makes_the_store_unavailable(tmp_path: Path) -> None:
+    path = tmp_path / "supportbot.sqlite3"
+    path.write_bytes(b"this is not a database, just some bytes " * 100)
+    with pytest.raises(StoreUnavailable, match=r"not available \(file is not a database\)"):
+        SqliteStore(path)
+
+
+def test_closed_store_refuses_work_with_store_unavailable(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "s.sqlite3")
+    store.ping()
+    store.close()
+    with pytest.raises(StoreUnavailable, match="closed"):
+        store.cases.get_case("CS-1001")
+    with pytest.raises(StoreUnavailable):
+        store.ping()
+
+
+def test_writer_blocked_past_the_busy_timeout_gets_store_unavailable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.store.sqlite_connection.BUSY_TIMEOUT_SECONDS", 0.1)
+    path = tmp_path / "s.sqlite3"
+    store = SqliteStore(path)
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreUnavailable, match="database is locked"):
+            store.cases.create_case(
+                make_draft(), idempotency_key="during-lock", actor_id="U01AAA", now=NOW
+            )
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    case, created = store.cases.create_case(
+        make_draft(), idempotency_key="after-lock", actor_id="U01AAA", now=NOW
+    )
+    assert created and case.number == "CS-1001"  # the failed attempt used no number
+    assert [c.idempotency_key for c in store.cases.list_cases()] == ["after-lock"]
+    store.close()
+
+
+def test_database_file_uses_wal_so_readers_do_not_block_writers(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    SqliteStore(path).close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
