@@ -100,9 +100,9 @@ class BusinessCalendar:
         require_aware(moment, name)
         return moment.astimezone(self.tz)
 
-    def is_open(self, at: datetime) -> bool:
-        """True while support works on business-hours cases for this customer."""
-        local = self._local(at, "at")
+    def is_open(self, at: datetime | None = None) -> bool:
+        """True while support works on business-hours cases for this customer (default: now)."""
+        local = self._local(at if at is not None else datetime.now(UTC), "at")
         if not self.is_business_day(local.date()):
             return False
         opening, closing = self.window(local.date())
@@ -164,7 +164,8 @@ class BusinessCalendar:
         """`days` full working days of open time after `start` (one day = one window length).
 
         From inside a window this lands on the same local time `days` business days later;
-        from outside (evening, weekend, holiday) it lands on the close of the n-th business day.
+        from outside (evening, weekend, holiday) or from the opening bell it lands on the close
+        of the n-th business day: the earliest instant with that much open time behind it.
         """
         if days < 0:
             raise ValueError("business days to add must not be negative")

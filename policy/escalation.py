@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -310,9 +310,14 @@ RULE_NAMES: tuple[str, ...] = tuple(rule.__name__ for rule in RULES)
 
 
 def check_escalation(
-    case: EscalationCase, *, now: datetime, policy: Policy | None = None
+    case: EscalationCase, *, now: datetime | None = None, policy: Policy | None = None
 ) -> EscalationDecision:
-    """Apply every rule; the next step lists what to do for each failed rule, in order."""
+    """Apply every rule at `now` (default: the current time); failed rules in seed order.
+
+    The next step joins what to do for each failed rule, in the same order.
+    """
+    if now is None:
+        now = datetime.now(UTC)
     require_aware(now, "now")
     chosen = policy or load_policy()
     results = tuple(rule(case, now, chosen) for rule in RULES)

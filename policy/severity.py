@@ -1,8 +1,9 @@
 """Severity levels and the impact x workaround matrix that suggests one.
 
-The definitions come from the seeds (both documents agree). The matrix is deliberately biased
-towards Severity 1 when the workaround is unknown: missing a Critical costs far more than
-asking once whether a workaround exists.
+The definitions come from the seeds (both documents agree) and live, with the matrix, in
+policy/data/policy.yaml. The matrix is deliberately biased towards Severity 1 when the
+workaround is unknown: missing a Critical costs far more than asking once whether a workaround
+exists.
 """
 
 from __future__ import annotations
@@ -19,32 +20,21 @@ class Severity(IntEnum):
 
     @property
     def label(self) -> str:
-        return SEVERITY_LABELS[self]
+        from policy.loader import load_policy  # late import: the loader imports this enum
+
+        return load_policy().severities[self].label
 
 
-SEVERITY_LABELS: dict[Severity, str] = {
-    Severity.CRITICAL: "Critical (Code Red)",
-    Severity.HIGH: "High",
-    Severity.MEDIUM: "Medium",
-    Severity.LOW: "Low",
-}
+def __getattr__(name: str) -> dict[Severity, str]:
+    """SEVERITY_LABELS and SEVERITY_DEFINITIONS, read from the policy data file on first use."""
+    if name not in ("SEVERITY_LABELS", "SEVERITY_DEFINITIONS"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from policy.loader import load_policy  # late import: the loader imports this module
 
-SEVERITY_DEFINITIONS: dict[Severity, str] = {
-    Severity.CRITICAL: (
-        "A severe problem: a critical business function cannot be performed and there is "
-        "no workaround."
-    ),
-    Severity.HIGH: (
-        "Job functions can be performed, but performance is degraded or severely limited."
-    ),
-    Severity.MEDIUM: (
-        "Job functions are largely unaffected, but non-critical functions or procedures are "
-        "unusable or hard to use. A workaround is available."
-    ),
-    Severity.LOW: (
-        "Minimal impact: feature requests, questions, information or help with configuration."
-    ),
-}
+    levels = load_policy().severities
+    if name == "SEVERITY_LABELS":
+        return {severity: level.label for severity, level in levels.items()}
+    return {severity: level.definition for severity, level in levels.items()}
 
 
 class Impact(StrEnum):
@@ -68,21 +58,6 @@ class SeveritySuggestion:
     reasons: tuple[str, ...]
 
 
-_MATRIX: dict[tuple[Impact, Workaround], Severity] = {
-    (Impact.BLOCKED, Workaround.NO): Severity.CRITICAL,
-    (Impact.BLOCKED, Workaround.UNKNOWN): Severity.CRITICAL,
-    (Impact.BLOCKED, Workaround.YES): Severity.HIGH,
-    (Impact.DEGRADED, Workaround.NO): Severity.HIGH,
-    (Impact.DEGRADED, Workaround.UNKNOWN): Severity.HIGH,
-    (Impact.DEGRADED, Workaround.YES): Severity.MEDIUM,
-    (Impact.MINOR, Workaround.NO): Severity.MEDIUM,
-    (Impact.MINOR, Workaround.UNKNOWN): Severity.MEDIUM,
-    (Impact.MINOR, Workaround.YES): Severity.MEDIUM,
-    (Impact.REQUEST, Workaround.NO): Severity.LOW,
-    (Impact.REQUEST, Workaround.UNKNOWN): Severity.LOW,
-    (Impact.REQUEST, Workaround.YES): Severity.LOW,
-}
-
 _IMPACT_REASONS: dict[Impact, str] = {
     Impact.BLOCKED: "a critical business function cannot be performed",
     Impact.DEGRADED: "work goes on, but performance is degraded or limited",
@@ -99,7 +74,9 @@ _WORKAROUND_REASONS: dict[Workaround, str] = {
 
 def suggest_severity(impact: Impact, workaround: Workaround) -> SeveritySuggestion:
     """Apply the policy matrix; reasons explain the choice in plain words."""
-    severity = _MATRIX[(impact, workaround)]
+    from policy.loader import load_policy  # late import: the loader imports these enums
+
+    severity = load_policy().severity_matrix[(Impact(impact), Workaround(workaround))]
     reasons = [_IMPACT_REASONS[impact]]
     if impact is not Impact.REQUEST:
         reasons.append(_WORKAROUND_REASONS[workaround])
