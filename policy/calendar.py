@@ -89,7 +89,8 @@ class BusinessCalendar:
         closing = datetime.combine(day, self.close, tzinfo=self.tz)
         return _normalise(opening, self.tz), _normalise(closing, self.tz)
 
-    def _business_days_from(self, day: date) -> Iterator[date]:
+    def business_days_from(self, day: date) -> Iterator[date]:
+        """Business days from `day` on (inclusive), for up to ten years."""
         for offset in range(_SEARCH_LIMIT_DAYS):
             candidate = day + timedelta(days=offset)
             if self.is_business_day(candidate):
@@ -111,7 +112,7 @@ class BusinessCalendar:
     def next_opening(self, at: datetime) -> datetime:
         """`at` itself when open, otherwise the start of the next business window."""
         local = self._local(at, "at")
-        for day in self._business_days_from(local.date()):
+        for day in self.business_days_from(local.date()):
             opening, closing = self.window(day)
             if local < closing:
                 return max(local, opening)
@@ -125,12 +126,12 @@ class BusinessCalendar:
         if isinstance(at, datetime):
             local = self._local(at, "at")
             start_day = local.date()
-            for day in self._business_days_from(start_day):
+            for day in self.business_days_from(start_day):
                 _, closing = self.window(day)
                 if local < closing:
                     return closing
             raise AssertionError("unreachable")
-        day = next(self._business_days_from(at))
+        day = next(self.business_days_from(at))
         return self.window(day)[1]
 
     # --- arithmetic ------------------------------------------------------------------------
@@ -149,7 +150,7 @@ class BusinessCalendar:
             raise ValueError("business time to add must not be negative")
         local = self._local(start, "start")
         remaining = delta
-        for day in self._business_days_from(local.date()):
+        for day in self.business_days_from(local.date()):
             opening, closing = self.window(day)
             if local >= closing:
                 continue
@@ -178,7 +179,7 @@ class BusinessCalendar:
         total = timedelta(0)
         if finish <= begin:
             return total
-        for day in self._business_days_from(begin.date()):
+        for day in self.business_days_from(begin.date()):
             if day > finish.date():
                 break
             opening, closing = self.window(day)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from policy.calendar import as_zone, require_aware
@@ -175,7 +175,7 @@ def _priority_raise_steps(current: Priority) -> str:
 # --- the six rules, in the seed's order -----------------------------------------------------
 
 
-def case_is_active(case: EscalationCase, now: datetime, policy: Policy) -> RuleResult:
+def case_is_active(case: EscalationCase, *, now: datetime, policy: Policy) -> RuleResult:
     """Criterion 1: only an open case can be escalated."""
     if case.status is CaseStatus.CLOSED:
         return RuleResult(
@@ -188,7 +188,7 @@ def case_is_active(case: EscalationCase, now: datetime, policy: Policy) -> RuleR
     return RuleResult("case_is_active", True, f"The case is active ({case.status}).")
 
 
-def nothing_awaiting_customer(case: EscalationCase, now: datetime, policy: Policy) -> RuleResult:
+def nothing_awaiting_customer(case: EscalationCase, *, now: datetime, policy: Policy) -> RuleResult:
     """Criterion 2: support is not waiting on the customer, and no recent update was missed.
 
     "Recent" means a support update within the last `recent_update_hours` (24) that the
@@ -212,7 +212,7 @@ def nothing_awaiting_customer(case: EscalationCase, now: datetime, policy: Polic
     return RuleResult("nothing_awaiting_customer", True, "Nothing on the case is waiting for you.")
 
 
-def not_an_impact_change(case: EscalationCase, now: datetime, policy: Policy) -> RuleResult:
+def not_an_impact_change(case: EscalationCase, *, now: datetime, policy: Policy) -> RuleResult:
     """Criterion 3: a change in urgency or impact is a priority change, not an escalation."""
     if case.reason is EscalationReason.IMPACT_CHANGE:
         return RuleResult(
@@ -224,7 +224,7 @@ def not_an_impact_change(case: EscalationCase, now: datetime, policy: Policy) ->
     return RuleResult("not_an_impact_change", True, "The request is not about changed impact.")
 
 
-def rca_window_elapsed(case: EscalationCase, now: datetime, policy: Policy) -> RuleResult:
+def rca_window_elapsed(case: EscalationCase, *, now: datetime, policy: Policy) -> RuleResult:
     """Criterion 4: an RCA escalation needs 5 business days since service was restored."""
     if case.reason is not EscalationReason.RCA:
         return RuleResult("rca_window_elapsed", True, "The request is not about an RCA.")
@@ -251,7 +251,7 @@ def rca_window_elapsed(case: EscalationCase, now: datetime, policy: Policy) -> R
 
 
 def high_priority_wait_and_impact(
-    case: EscalationCase, now: datetime, policy: Policy
+    case: EscalationCase, *, now: datetime, policy: Policy
 ) -> RuleResult:
     """Criterion 5: a high-priority case needs 24 hours since its last update and ongoing impact.
 
@@ -284,7 +284,7 @@ def high_priority_wait_and_impact(
     return RuleResult(name, True, "24 hours since the last update and business impact ongoing.")
 
 
-def priority_eligible(case: EscalationCase, now: datetime, policy: Policy) -> RuleResult:
+def priority_eligible(case: EscalationCase, *, now: datetime, policy: Policy) -> RuleResult:
     """Criterion 6: low-priority cases are not eligible for escalation."""
     if case.priority is Priority.LOW:
         return RuleResult(
@@ -296,7 +296,13 @@ def priority_eligible(case: EscalationCase, now: datetime, policy: Policy) -> Ru
     return RuleResult("priority_eligible", True, f"{case.priority.capitalize()} priority.")
 
 
-Rule = Callable[[EscalationCase, datetime, Policy], RuleResult]
+class Rule(Protocol):
+    """One criterion: judges a case at `now` under `policy`."""
+
+    __name__: str
+
+    def __call__(self, case: EscalationCase, *, now: datetime, policy: Policy) -> RuleResult: ...
+
 
 RULES: tuple[Rule, ...] = (
     case_is_active,
@@ -320,7 +326,7 @@ def check_escalation(
         now = datetime.now(UTC)
     require_aware(now, "now")
     chosen = policy or load_policy()
-    results = tuple(rule(case, now, chosen) for rule in RULES)
+    results = tuple(rule(case, now=now, policy=chosen) for rule in RULES)
     failed = tuple(result for result in results if not result.passed)
     next_step = " ".join(result.next_step for result in failed) if failed else ELIGIBLE_NEXT_STEP
     return EscalationDecision(

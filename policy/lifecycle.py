@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -69,14 +69,14 @@ def resolution_proposed_close_at(
     chosen = policy or load_policy()
     calendar = business_calendar(tz, holidays=holidays, policy=chosen)
     local = proposed_at.astimezone(calendar.tz)
-    day = local.date()
-    counted = 0
-    while True:
-        if calendar.is_business_day(day) and calendar.window(day)[0] >= local:
-            counted += 1
-            if counted == chosen.lifecycle.resolution_proposed_business_days:
-                return calendar.window(day)[1]
-        day += timedelta(days=1)
+    full_days = (
+        day for day in calendar.business_days_from(local.date()) if calendar.window(day)[0] >= local
+    )
+    wanted = chosen.lifecycle.resolution_proposed_business_days
+    for counted, day in enumerate(full_days, start=1):
+        if counted == wanted:
+            return calendar.window(day)[1]
+    raise AssertionError("unreachable: business_days_from raises when exhausted")
 
 
 def rca_plan(
