@@ -1,0 +1,458 @@
+"""What a person can do with an existing case: status, update, priority, close, escalate, RCA.
+
+Every change goes through the store's `update_case`, which records who changed what and when;
+every action first checks the speaker may act on the case (see case_access).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.case_access import open_case_for
+from actions.common import requester
+from actions.ports import now, staff_channel
+from actions.replies import STAFF, YES_NO_BUTTONS, quote, say
+from actions.runtime import current
+from actions.texts import STATUS_LABELS, case_line, local_time, severity_text
+from bot.store.models import CaseStatus, UpdatedBy
+from policy.contacts import ContactAction
+from policy.escalation import CaseStatus as EscalationStatus
+from policy.escalation import (
+    EscalationCase,
+    EscalationReason,
+    check_escalation,
+)
+from policy.lifecycle import rca_plan
+from policy.priority import PHONE_PATH, Priority, priority_change_path
+from policy.severity import Severity
+
+ACTIVE_STATUSES = (
+    CaseStatus.OPEN.value,
+    CaseStatus.WAITING_ON_CUSTOMER.value,
+    CaseStatus.RESOLUTION_PROPOSED.value,
+)
+_ORG_WORDS = re.compile(r"\b(organi[sz]ation'?s?|org'?s?|company'?s?|team'?s?|our)\b", re.I)
+_PRIORITY_WORDS = re.compile(r"\b(critical|urgent|high|medium|low)\b", re.I)
+_RCA_WORDS = re.compile(r"\b(rca|root cause)\b", re.I)
+_IMPACT_WORDS = re.compile(
+    r"\b(urgent|urgency|priority|impact|worse|more (?:users|people|agents)|spread|wider)\b", re.I
+)
+_IMPACT_OVER = re.compile(r"\b(no longer|not anymore|resolved|fixed|back to normal)\b", re.I)
+MAX_NOTE_CHARS = 4000
+
+
+class ActionCaseStatus(Action):
+    def name(self) -> str:
+        return "action_case_status"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        from actions.case_access import mentioned_case_number
+
+        if mentioned_case_number(tracker):
+            access = open_case_for(dispatcher, tracker, ContactAction.VIEW)
+            if access is None:
+                return []
+            case = access.case
+            lines = [case_line(case, access.person.tz)]
+            if case.response_due_at and case.acknowledged_at is None and case.is_active:
+                lines.append(
+                    "Initial response due by "
+                    f"{local_time(case.response_due_at, access.person.tz)} (your time)."
+                )
+            if case.assignee_id:
+                lines.append(f"Assigned to a support engineer ({case.assignee_id}).")
+            say(
+                dispatcher,
+                "\n".join(lines),
+                kind="status",
+                case_number=case.number,
+                data={"status": case.status, "severity": case.severity},
+            )
+            return [SlotSet("last_case_number", case.number)]
+        person = requester(tracker, dispatcher)
+        if person is None:
+            return []
+        text = str(tracker.latest_message.get("text") or "")
+        whole_org = bool(_ORG_WORDS.search(text))
+        cases = current().store.cases.list_cases(
+            org_short_name=person.org_short_name,
+            requester_id=None if whole_org else person.slack_id,
+            statuses=ACTIVE_STATUSES,
+        )
+        scope = f"{person.org_short_name}'s open cases" if whole_org else "Your open cases"
+        if not cases:
+            say(dispatcher, f"{scope}: none.", kind="status", data={"cases": []})
+            return []
+        listed = "\n".join(f"  {case_line(c, person.tz)}" for c in cases[-20:])
+        more = f"\n  …and {len(cases) - 20} older ones." if len(cases) > 20 else ""
+        say(
+            dispatcher,
+            f"{scope} ({len(cases)}):\n{listed}{more}",
+            kind="status",
+            data={"cases": [c.number for c in cases]},
+        )
+        return []
+
+
+def requested_priority(text: str) -> str | None:
+    match = _PRIORITY_WORDS.search(text)
+    if not match:
+        return None
+    word = match.group(1).lower()
+    return "critical" if word == "urgent" else word
+
+
+def priority_answer(case: Any, requested: str) -> str:
+    path = priority_change_path(current=case.priority, requested=requested)
+    if requested == case.priority:
+        return f"{case.number} already has {requested} priority; nothing to change."
+    if path == PHONE_PATH:
+        return (
+            f"Critical can't be requested in chat: call the outage line and quote {case.number} "
+            "to raise it to Critical. Critical issues must be raised by phone."
+        )
+    return (
+        f"To move {case.number} from {case.priority} to {requested} priority, {path}. "
+        "A priority change is not an escalation."
+    )
+
+
+class ActionRequestPriorityChange(Action):
+    def name(self) -> str:
+        return "action_request_priority_change"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        access = open_case_for(dispatcher, tracker, ContactAction.UPDATE)
+        if access is None:
+            return []
+        text = str(tracker.latest_message.get("text") or "")
+        wanted = requested_priority(text)
+        if wanted is None:
+            say(
+                dispatcher,
+                f"Which priority should {access.case.number} have: high, medium or low?",
+                kind="ask_priority",
+                case_number=access.case.number,
+            )
+            return [SlotSet("last_case_number", access.case.number)]
+        answer = priority_answer(access.case, wanted)
+        say(
+            dispatcher,
+            answer,
+            kind="priority_change",
+            case_number=access.case.number,
+            data={"current": access.case.priority, "requested": wanted},
+        )
+        if wanted in (Priority.MEDIUM.value, Priority.LOW.value) and wanted != access.case.priority:
+            add_customer_note(
+                access, f"Work note: please change the priority to {wanted}.", dispatcher
+            )
+        return [SlotSet("last_case_number", access.case.number)]
+
+
+def note_from(text: str, number: str) -> str:
+    """The user's words minus the case number, as a work note."""
+    cleaned = re.sub(re.escape(number), "", text, flags=re.IGNORECASE).strip(" :,-")
+    return cleaned[:MAX_NOTE_CHARS]
+
+
+def add_customer_note(access: Any, note: str, dispatcher: CollectingDispatcher) -> Any:
+    """Append the note to the case (audited) and pass it to staff."""
+    moment = now()
+    case = access.case
+    stamp = local_time(moment, access.person.tz)
+    changes: dict[str, Any] = {
+        "description": f"{case.description}\n[Update {stamp}, {access.person.name}] {note}",
+        "last_update_by": UpdatedBy.CUSTOMER.value,
+        "last_update_at": moment,
+    }
+    if case.status == CaseStatus.WAITING_ON_CUSTOMER.value:
+        changes["status"] = CaseStatus.OPEN.value
+    updated = current().store.cases.update_case(
+        case.number,
+        actor_id=access.person.slack_id,
+        now=moment,
+        changes=changes,
+        expected_version=case.version,
+        action="customer_update",
+    )
+    say(
+        dispatcher,
+        f"Update on {case.number} from {access.person.name}: “{quote(note, limit=800)}”",
+        kind="staff_case_update",
+        audience=STAFF,
+        recipients=(staff_channel(),),
+        case_number=case.number,
+    )
+    return updated
+
+
+class ActionUpdateCase(Action):
+    def name(self) -> str:
+        return "action_update_case"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        text = str(tracker.latest_message.get("text") or "")
+        if re.search(r"\bpriority\b", text, re.I) and requested_priority(text):
+            return await ActionRequestPriorityChange().run(dispatcher, tracker, domain)
+        access = open_case_for(dispatcher, tracker, ContactAction.UPDATE)
+        if access is None:
+            return []
+        if not access.case.is_active:
+            say(
+                dispatcher,
+                f"{access.case.number} is closed, so I can't update it. Ask support to reopen "
+                "it, or describe the problem again to open a new case.",
+                kind="case_closed",
+                case_number=access.case.number,
+            )
+            return []
+        note = note_from(text, access.case.number)
+        if len(note.split()) < 2:
+            say(
+                dispatcher,
+                f"What should I add to {access.case.number}? Write the update in one message, "
+                f"e.g. “update {access.case.number}: it also fails in the EU site”.",
+                kind="ask_update",
+                case_number=access.case.number,
+            )
+            return [SlotSet("last_case_number", access.case.number)]
+        updated = add_customer_note(access, note, dispatcher)
+        say(
+            dispatcher,
+            f"Added your update to {updated.number} and passed it to support. "
+            f"Status: {STATUS_LABELS.get(updated.status, updated.status)}.",
+            kind="case_updated",
+            case_number=updated.number,
+        )
+        return [SlotSet("last_case_number", updated.number)]
+
+
+class ActionRequestClose(Action):
+    def name(self) -> str:
+        return "action_request_close"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        access = open_case_for(dispatcher, tracker, ContactAction.CLOSE)
+        if access is None:
+            return []
+        case = access.case
+        if not case.is_active:
+            say(
+                dispatcher,
+                f"{case.number} is already closed.",
+                kind="case_closed",
+                case_number=case.number,
+            )
+            return []
+        say(
+            dispatcher,
+            f"Close {case.number} (“{quote(case.title, limit=100)}”)? Support will stop working "
+            "on it. Yes to close, no to keep it open.",
+            kind="confirm_close",
+            case_number=case.number,
+            buttons=YES_NO_BUTTONS,
+        )
+        return [
+            SlotSet("pending_confirmation", "close_case"),
+            SlotSet("close_target", case.number),
+            SlotSet("last_case_number", case.number),
+        ]
+
+
+class ActionCloseCase(Action):
+    def name(self) -> str:
+        return "action_close_case"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        done = [SlotSet("pending_confirmation", None), SlotSet("close_target", None)]
+        number = tracker.get_slot("close_target")
+        access = open_case_for(dispatcher, tracker, ContactAction.CLOSE, number=number)
+        if access is None:
+            return done
+        if not access.case.is_active:
+            say(
+                dispatcher,
+                f"{access.case.number} is already closed.",
+                kind="case_closed",
+                case_number=access.case.number,
+            )
+            return done
+        moment = now()
+        current().store.cases.update_case(
+            access.case.number,
+            actor_id=access.person.slack_id,
+            now=moment,
+            changes={
+                "status": CaseStatus.CLOSED.value,
+                "last_update_by": UpdatedBy.CUSTOMER.value,
+                "last_update_at": moment,
+            },
+            action="close",
+        )
+        say(
+            dispatcher,
+            f"Closed {access.case.number}. If the problem comes back, tell me and I'll help you "
+            "open a new case.",
+            kind="case_closed",
+            case_number=access.case.number,
+        )
+        say(
+            dispatcher,
+            f"{access.case.number} was closed by {access.person.name} (designated contact).",
+            kind="staff_case_closed",
+            audience=STAFF,
+            recipients=(staff_channel(),),
+            case_number=access.case.number,
+        )
+        return done
+
+
+def escalation_reason(text: str) -> EscalationReason:
+    if _RCA_WORDS.search(text):
+        return EscalationReason.RCA
+    if _IMPACT_WORDS.search(text):
+        return EscalationReason.IMPACT_CHANGE
+    return EscalationReason.NO_PROGRESS
+
+
+def escalation_view(case: Any, text: str, tz: Any) -> EscalationCase:
+    status = (
+        EscalationStatus.CLOSED
+        if case.status == CaseStatus.CLOSED.value
+        else EscalationStatus.RESOLUTION_PROPOSED
+        if case.status == CaseStatus.RESOLUTION_PROPOSED.value
+        else EscalationStatus.OPEN
+    )
+    from policy.escalation import UpdatedBy as EscalationUpdatedBy
+
+    return EscalationCase(
+        status=status,
+        priority=Priority(case.priority),
+        severity=Severity(int(case.severity)),
+        last_update_at=case.last_update_at,
+        last_update_by=EscalationUpdatedBy(case.last_update_by),
+        awaiting_customer=case.status == CaseStatus.WAITING_ON_CUSTOMER.value,
+        reason=escalation_reason(text),
+        restored_at=case.restored_at,
+        business_impact_ongoing=not _IMPACT_OVER.search(text),
+        tz=tz,
+    )
+
+
+class ActionCheckEscalation(Action):
+    def name(self) -> str:
+        return "action_check_escalation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        access = open_case_for(dispatcher, tracker, ContactAction.ESCALATE)
+        if access is None:
+            return []
+        case, person = access.case, access.person
+        text = str(tracker.latest_message.get("text") or "")
+        moment = now()
+        decision = check_escalation(escalation_view(case, text, person.tz), now=moment)
+        failed = [r for r in decision.results if not r.passed]
+        if not decision.eligible:
+            reasons = "\n".join(f"  • {r.explanation}" for r in failed)
+            say(
+                dispatcher,
+                f"{case.number} can't be escalated right now:\n{reasons}\n"
+                f"What to do instead: {decision.next_step}",
+                kind="escalation_answer",
+                case_number=case.number,
+                data={"eligible": False, "failed": list(decision.failed)},
+            )
+            return [SlotSet("last_case_number", case.number)]
+        current().store.cases.update_case(
+            case.number,
+            actor_id=person.slack_id,
+            now=moment,
+            changes={"last_update_by": UpdatedBy.CUSTOMER.value, "last_update_at": moment},
+            action="escalation_requested",
+        )
+        say(
+            dispatcher,
+            f"{case.number} meets every escalation criterion. I've recorded your escalation "
+            f"request and passed it to the support team. {decision.next_step}",
+            kind="escalation_answer",
+            case_number=case.number,
+            data={"eligible": True, "failed": []},
+        )
+        say(
+            dispatcher,
+            f"Escalation request for {case.number} ({severity_text(case.severity)}, "
+            f"{case.priority} priority, {case.org_short_name}) from {person.name}: "
+            f"“{quote(text, limit=500)}”. All escalation criteria are met.",
+            kind="staff_escalation",
+            audience=STAFF,
+            recipients=(staff_channel(),),
+            case_number=case.number,
+        )
+        return [SlotSet("last_case_number", case.number)]
+
+
+class ActionRcaPlan(Action):
+    def name(self) -> str:
+        return "action_rca_plan"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        access = open_case_for(dispatcher, tracker, ContactAction.REQUEST_RCA)
+        if access is None:
+            return []
+        case, person = access.case, access.person
+        if case.restored_at is None:
+            text = (
+                f"{case.number} hasn't been restored yet. The RCA timeline starts when service "
+                "is restored: for a Severity 1 platform-level incident an RCA follows within "
+                "five business days; isolated incidents get a case summary."
+            )
+            kind = "rca_pending"
+        else:
+            plan = rca_plan(
+                severity=case.severity,
+                platform_level=case.platform_level,
+                restored_at=case.restored_at,
+                tz=person.tz,
+            )
+            if plan.kind == "rca" and plan.due_at is not None:
+                text = (
+                    f"{case.number} was a Severity 1 platform-level incident, so support will "
+                    "share a full RCA document in the case within five business days of "
+                    f"restoration: by {local_time(plan.due_at, person.tz)} (your time)."
+                )
+            elif plan.kind == "case_summary":
+                text = (
+                    f"{case.number} was an isolated (non-platform) incident, which isn't eligible "
+                    "for an official RCA. Support provides a case summary instead: the problem, "
+                    "its cause or findings, and the restoration or corrective actions taken."
+                )
+            else:
+                text = (
+                    f"RCA documents are for Severity 1 platform-level incidents; {case.number} "
+                    f"is {severity_text(case.severity)}, so no RCA is planned. Support's case "
+                    "notes describe the cause and fix."
+                )
+            kind = f"rca_{plan.kind}"
+        say(dispatcher, text, kind=kind, case_number=case.number)
+        return [SlotSet("last_case_number", case.number)]

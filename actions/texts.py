@@ -1,0 +1,55 @@
+"""Small formatting helpers shared by the actions: severities, times, people, case lines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from policy.severity import Severity
+
+ROLE_LABELS = {
+    "designated_primary": "primary designated contact",
+    "designated_backup": "backup designated contact",
+    "member": "employee",
+    "staff": "support staff",
+}
+
+STATUS_LABELS = {
+    "open": "Open",
+    "waiting_on_customer": "Waiting on you",
+    "resolution_proposed": "Resolution proposed",
+    "closed": "Closed",
+}
+
+
+def severity_text(value: int | str | None) -> str:
+    if value is None:
+        return "not set"
+    severity = Severity(int(value))
+    return f"Severity {int(severity)} – {severity.label}"
+
+
+def local_time(moment: datetime, tz: ZoneInfo) -> str:
+    """E.g. "Mon 23 Nov 2026, 10:30 CST" in the reader's zone."""
+    local = moment.astimezone(tz)
+    return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or str(tz))
+
+
+def people_list(people: list[Any]) -> str:
+    """ "Ann (primary) and Bo (backup)" from PersonView-like records."""
+    parts = [
+        f"{p.name} ({'primary' if p.role == 'designated_primary' else 'backup'})" for p in people
+    ]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def case_line(case: Any, tz: ZoneInfo) -> str:
+    status = STATUS_LABELS.get(case.status, case.status)
+    updated = local_time(case.last_update_at, tz)
+    return (
+        f"{case.number} · {severity_text(case.severity)} · {status} · {case.title} "
+        f"(last update {updated})"
+    )

@@ -1,0 +1,1 @@
+"""The terminal chat: hold a conversation with the engine as one person."""

@@ -1,0 +1,146 @@
+"""A conversation in the terminal, marked by audience so a demo shows the whole picture.
+
+    bot> …                     what the requester sees
+    [staff #C0STAFF] …         what support staff receive
+    [notify U01AAA, U01BBB] …  whom else the assistant informs
+
+Buttons are listed as numbered choices; typing the number presses the button.
+"""
+
+from __future__ import annotations
+
+import shlex
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TextIO
+
+from bot.messages import Audience, Button, Inbound, Outbound
+
+HELP = """Type a message as the person you chat as. Commands:
+  /help                         this help
+  /quit                         leave (also Ctrl-D)
+  1, 2, …                       press a numbered button
+  /staff STAFF_ID take CS-1001  staff actions: take | info | propose | severity N | reply,
+                                e.g. /staff U0STAFF1 info CS-1001 Which site is affected?"""
+
+STAFF_COMMANDS = ("take", "info", "propose", "severity", "reply")
+
+
+class TerminalChat:
+    def __init__(
+        self,
+        engine: object,
+        *,
+        sender_id: str,
+        clock: Callable[[], datetime],
+        out: TextIO,
+        conversation_key: str | None = None,
+    ) -> None:
+        self.engine = engine
+        self.sender_id = sender_id
+        self.clock = clock
+        self.out = out
+        self.conversation_key = conversation_key or f"terminal:{sender_id}:{uuid.uuid4().hex[:8]}"
+        self.choices: list[Button] = []
+        self._counter = 0
+
+    def run(self, lines: Iterable[str], *, echo: bool) -> int:
+        """Handle each line; returns the exit code (0 after /quit or end of input)."""
+        for line in lines:
+            text = line.rstrip("\n")
+            if echo:
+                self.out.write(f"you> {text}\n")
+            if text.strip() in ("/quit", "/exit"):
+                break
+            self.say(text)
+        return 0
+
+    def say(self, text: str) -> list[Outbound]:
+        stripped = text.strip()
+        if stripped == "/help":
+            self.out.write(HELP + "\n")
+            return []
+        if stripped.startswith("/staff"):
+            return self._staff(stripped)
+        inbound = self._inbound(stripped)
+        replies = self.engine.handle(inbound)  # type: ignore[attr-defined]
+        self.show(replies)
+        return replies
+
+    def _inbound(self, text: str) -> Inbound:
+        self._counter += 1
+        now = self.clock()
+        if text.isdigit() and 1 <= int(text) <= len(self.choices):
+            chosen = self.choices[int(text) - 1]
+            return Inbound(
+                sender_id=self.sender_id,
+                text=chosen.label,
+                conversation_key=self.conversation_key,
+                received_at=now,
+                channel="terminal",
+                action=chosen.action_id,
+                action_value=chosen.value,
+            )
+        return Inbound(
+            sender_id=self.sender_id,
+            text=text,
+            conversation_key=self.conversation_key,
+            received_at=now,
+            channel="terminal",
+        )
+
+    def _staff(self, command: str) -> list[Outbound]:
+        try:
+            parts = shlex.split(command)
+        except ValueError:
+            parts = command.split()
+        if len(parts) < 4 or parts[2] not in STAFF_COMMANDS:
+            self.out.write(HELP + "\n")
+            return []
+        _, staff_id, verb, number, *rest = parts
+        text = " ".join(rest)
+        engine = self.engine
+        if verb == "take":
+            replies = engine.staff_take(number, staff_id)  # type: ignore[attr-defined]
+        elif verb == "info":
+            replies = engine.staff_request_info(number, staff_id, text)  # type: ignore[attr-defined]
+        elif verb == "propose":
+            replies = engine.staff_propose_resolution(number, staff_id, text)  # type: ignore[attr-defined]
+        elif verb == "severity":
+            level = int(rest[0]) if rest and rest[0].isdigit() else 0
+            replies = engine.staff_change_severity(  # type: ignore[attr-defined]
+                number, staff_id, level, " ".join(rest[1:])
+            )
+        else:
+            replies = engine.staff_reply(number, staff_id, text)  # type: ignore[attr-defined]
+        self.show(replies)
+        return replies
+
+    def show(self, replies: list[Outbound]) -> None:
+        buttons: list[Button] = []
+        for reply in replies:
+            self.out.write(render(reply) + "\n")
+            if reply.audience is Audience.REQUESTER and reply.buttons:
+                start = len(buttons) + 1
+                buttons.extend(reply.buttons)
+                listed = "  ".join(f"[{start + i}] {b.label}" for i, b in enumerate(reply.buttons))
+                self.out.write(f"     {listed}\n")
+        if replies:
+            self.choices = buttons
+        self.out.flush()
+
+
+def render(reply: Outbound) -> str:
+    if reply.audience is Audience.STAFF:
+        channel = ", ".join(f"#{r}" for r in reply.recipients) or "#staff"
+        prefix = f"[staff {channel}] "
+    elif reply.audience is Audience.NOTIFY:
+        prefix = f"[notify {', '.join(reply.recipients)}] "
+    elif reply.recipients and reply.kind.startswith("staff_"):
+        prefix = f"bot> (to {', '.join(reply.recipients)}) "
+    else:
+        prefix = "bot> "
+    lines = reply.text.splitlines() or [""]
+    indent = " " * len(prefix) if len(prefix) <= 12 else "     "
+    return "\n".join([prefix + lines[0], *(indent + line for line in lines[1:])])

@@ -1,0 +1,228 @@
+"""The transport-neutral entry point: `Engine.handle(Inbound) -> list[Outbound]`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from actions.runtime import Services, bound
+from actions.understanding import to_parse_data
+from bot.engine.dialogue import FALLBACK_INTENT, DialogueRunner, build_executor
+from bot.engine.domain import Domain, Rule, load_domain, load_rules
+from bot.engine.inputs import MAX_MESSAGE_CHARS, clean, payload_parse
+from bot.engine.staff import StaffDesk
+from bot.engine.tracker import DialogueState
+from bot.messages import Audience, Inbound, Outbound
+from bot.store.errors import LockNotAcquired, StoreError, StoreUnavailable, VersionConflict
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FALLBACK_THRESHOLD = 0.4
+TURN_LOCK_TTL_SECONDS = 60.0
+TURN_LOCK_WAIT_SECONDS = 15.0
+DEDUP_TTL_SECONDS = 24 * 3600.0
+
+STORE_DOWN = "I couldn't reach the case store, please try again in a moment. Nothing was changed."
+BUSY = "I'm still working on your previous message; please send this again in a moment."
+CONFLICT = "That case changed while I was working on it. Nothing was changed; please try again."
+BROKEN = "Something went wrong on my side, so I didn't change anything. Please try again."
+EMPTY = (
+    "I didn't get any text. Describe a problem, ask how to do something, or ask about a case "
+    "(e.g. “status of CS-1001”)."
+)
+
+T = TypeVar("T")
+
+
+def _reply(text: str, kind: str) -> list[Outbound]:
+    return [Outbound(audience=Audience.REQUESTER, text=text, kind=kind)]
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine from sync code, also when the caller is inside an event loop."""
+    if not _loop_running():
+        return asyncio.run(coroutine)
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # re-raised in the caller's thread
+            box["error"] = error
+
+    worker = threading.Thread(target=target)
+    worker.start()
+    worker.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+class Engine:
+    """Holds conversations on a store, with a directory, an NLU and a clock."""
+
+    def __init__(
+        self,
+        *,
+        store: Any,
+        directory: Any,
+        nlu: Any,
+        clock: Callable[[], datetime] | None = None,
+        domain: Domain | None = None,
+        rules: list[Rule] | None = None,
+        fallback_threshold: float = DEFAULT_FALLBACK_THRESHOLD,
+    ) -> None:
+        self.store = store
+        self.directory = directory
+        self.nlu = nlu
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.domain = domain or load_domain()
+        self.fallback_threshold = fallback_threshold
+        self.runner = DialogueRunner(
+            domain=self.domain, rules=rules or load_rules(), executor=build_executor()
+        )
+        self.staff = StaffDesk(engine=self)
+
+    @property
+    def services(self) -> Services:
+        return Services(store=self.store, directory=self.directory, nlu=self.nlu, clock=self.clock)
+
+    # ---- requester side ---------------------------------------------------------------
+
+    def handle(self, inbound: Inbound) -> list[Outbound]:
+        """Process one message or button press; never raises for bad input or a down store."""
+        return run_sync(self.handle_async(inbound))
+
+    async def handle_async(self, inbound: Inbound) -> list[Outbound]:
+        cleaned = clean(inbound.action_value if inbound.action else inbound.text)
+        if not cleaned.text:
+            return _reply(EMPTY, "empty_message")
+        prefix: list[Outbound] = []
+        if cleaned.truncated_from:
+            prefix = _reply(
+                f"Your message was very long ({cleaned.truncated_from:,} characters), so I "
+                f"read only the first {MAX_MESSAGE_CHARS:,}. Attach logs to the case instead.",
+                "truncated",
+            )
+        try:
+            with self.store.locks.locked(
+                f"conversation:{inbound.conversation_key}",
+                ttl_seconds=TURN_LOCK_TTL_SECONDS,
+                wait_seconds=TURN_LOCK_WAIT_SECONDS,
+            ):
+                if inbound.event_id and not self.store.dedup.first_time(
+                    inbound.event_id, ttl_seconds=DEDUP_TTL_SECONDS
+                ):
+                    return []
+                return prefix + await self._turn(inbound, cleaned.text)
+        except LockNotAcquired:
+            return _reply(BUSY, "busy")
+        except StoreUnavailable:
+            log.warning("store unavailable during a turn of %s", inbound.conversation_key)
+            return _reply(STORE_DOWN, "store_unavailable")
+        except VersionConflict:
+            return _reply(CONFLICT, "conflict")
+        except StoreError as error:
+            log.warning("store refused a change: %s", error)
+            return _reply(f"I couldn't do that: {error}. Nothing was changed.", "store_error")
+        except Exception as error:
+            # Details only at debug level: a chat user must never see a stack trace.
+            log.error(
+                "turn failed in %s: %s",
+                inbound.conversation_key,
+                type(error).__name__,
+                exc_info=log.isEnabledFor(logging.DEBUG),
+            )
+            return _reply(BROKEN, "error")
+
+    async def _turn(self, inbound: Inbound, text: str) -> list[Outbound]:
+        events = self.store.trackers.load(inbound.conversation_key)
+        state = DialogueState(sender_id=inbound.conversation_key, domain=self.domain, events=events)
+        now_ts = inbound.received_at.timestamp()
+        parse_data = self._understand(text)
+        parse_data["metadata"] = {
+            "user_id": inbound.sender_id,
+            "conversation_key": inbound.conversation_key,
+            "channel": inbound.channel,
+            "thread_ts": inbound.thread_ts,
+            "received_at": inbound.received_at.isoformat(),
+        }
+        state.add(
+            {
+                "event": "user",
+                "timestamp": now_ts,
+                "text": text,
+                "parse_data": parse_data,
+                "input_channel": inbound.channel or None,
+                "message_id": inbound.event_id,
+                "metadata": parse_data["metadata"],
+            }
+        )
+        with bound(self.services):
+            out = await self.runner.user_turn(state, now_ts=now_ts)
+        self.store.trackers.save(inbound.conversation_key, state.compacted_events())
+        return [o for o in out if o.text or o.buttons]
+
+    def _understand(self, text: str) -> dict[str, Any]:
+        parsed = payload_parse(text, known_intents=self.domain.intents)
+        if parsed is not None:
+            return parsed
+        parse_data = to_parse_data(self.nlu.parse(text))
+        intent = parse_data["intent"]
+        if intent.get("confidence", 0.0) < self.fallback_threshold or not intent.get("name"):
+            parse_data["intent_ranking"] = [dict(intent)]
+            parse_data["intent"] = {"name": FALLBACK_INTENT, "confidence": intent["confidence"]}
+        return parse_data
+
+    def append_bot_messages(self, conversation_key: str, messages: list[Outbound]) -> None:
+        """Record messages that reached a requester from outside a turn (staff replies)."""
+        now_ts = self.clock().timestamp()
+        events = [
+            {
+                "event": "bot",
+                "timestamp": now_ts,
+                "text": m.text,
+                "data": {"custom": {"audience": str(m.audience), "kind": m.kind}},
+                "metadata": {},
+            }
+            for m in messages
+        ]
+        with self.store.locks.locked(
+            f"conversation:{conversation_key}",
+            ttl_seconds=TURN_LOCK_TTL_SECONDS,
+            wait_seconds=TURN_LOCK_WAIT_SECONDS,
+        ):
+            self.store.trackers.append(conversation_key, events)
+
+    # ---- staff side (delegated to StaffDesk) -------------------------------------------
+
+    def staff_take(self, case_number: str, staff_id: str) -> list[Outbound]:
+        return self.staff.take(case_number, staff_id)
+
+    def staff_request_info(self, case_number: str, staff_id: str, text: str) -> list[Outbound]:
+        return self.staff.request_info(case_number, staff_id, text)
+
+    def staff_propose_resolution(
+        self, case_number: str, staff_id: str, text: str
+    ) -> list[Outbound]:
+        return self.staff.propose_resolution(case_number, staff_id, text)
+
+    def staff_change_severity(
+        self, case_number: str, staff_id: str, severity: int, reason: str = ""
+    ) -> list[Outbound]:
+        return self.staff.change_severity(case_number, staff_id, severity, reason)
+
+    def staff_reply(self, case_number: str, staff_id: str, text: str) -> list[Outbound]:
+        return self.staff.reply(case_number, staff_id, text)

@@ -1,0 +1,66 @@
+"""Transport-neutral messages between a chat surface (Slack, terminal) and the engine.
+
+The engine never sees Slack payloads and never produces Slack markup: an adapter turns its
+events into `Inbound` and renders each `Outbound` (escaping user text for mrkdwn on the way).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Audience(StrEnum):
+    """Who an outbound message is for."""
+
+    REQUESTER = "requester"  # the person in this conversation
+    STAFF = "staff"  # the support staff channel
+    NOTIFY = "notify"  # other people the assistant informs (e.g. designated contacts)
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice offered to the reader; `value` is a Rasa payload such as "/affirm"."""
+
+    action_id: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One thing a person did: typed a message or pressed a button.
+
+    `conversation_key` names the conversation ("D123" for a DM, "C123:1700000000.0001" for a
+    thread). A button press carries `action` (the Button.action_id) and `action_value`
+    (the Button.value); its `text` may be empty.
+    """
+
+    sender_id: str
+    text: str
+    conversation_key: str
+    received_at: datetime
+    channel: str = ""
+    thread_ts: str | None = None
+    event_id: str | None = None
+    action: str | None = None
+    action_value: str | None = None
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """One message the engine wants delivered.
+
+    `text` is plain text. Parts of it may come from user input, so an adapter must escape it
+    for its markup. `data` holds the same facts in structured form for rich rendering.
+    """
+
+    audience: Audience
+    text: str
+    kind: str = "text"
+    recipients: tuple[str, ...] = ()
+    case_number: str | None = None
+    buttons: tuple[Button, ...] = ()
+    data: dict[str, Any] = field(default_factory=dict)
