@@ -104,7 +104,10 @@ def parse_timestamp(name: str, value: Any) -> datetime:
     except ValueError:
         raise CaseDataError(f"{name}: not an ISO 8601 timestamp: {value!r}") from None
     if moment.tzinfo is None:
-        raise CaseDataError(f"{name}: needs a UTC offset, e.g. {value}+00:00 or {value}Z")
+        raise CaseDataError(
+            f"{name}: needs a UTC offset, e.g. 2026-03-06T16:59-05:00 or 2026-03-06T21:59Z "
+            f"(got {value!r})"
+        )
     return moment
 
 

@@ -246,9 +246,10 @@ def test_escalation_now_without_offset_is_rejected(capsys, tmp_path: Path) -> No
 
 
 def test_installed_command_exits_2_with_one_line(tmp_path: Path) -> None:
-    command = Path(sys.executable).with_name("supportbot")
+    script = Path(sys.executable).with_name("supportbot")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli.main"]
     result = subprocess.run(
-        [str(command), "policy", "due", "--severity", "7", "--opened", "2026-03-06T16:59Z",
+        [*command, "policy", "due", "--severity", "7", "--opened", "2026-03-06T16:59Z",
          "--tz", "UTC"],
         capture_output=True,
         text=True,

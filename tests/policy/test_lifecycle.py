@@ -110,3 +110,14 @@ def test_lifecycle_rejects_naive_times() -> None:
         resolution_proposed_close_at(proposed_at=datetime(2026, 3, 2, 10), tz=NY)
     with pytest.raises(ValueError, match="offset"):
         rca_plan(severity=1, platform_level=True, restored_at=datetime(2026, 3, 2, 10), tz=NY)
+
+
+def test_rca_due_for_a_sydney_customer_across_the_april_dst_end() -> None:
+    plan = rca_plan(
+        severity=1,
+        platform_level=True,
+        restored_at=at("2026-04-01T10:00+11:00"),
+        tz="Australia/Sydney",
+    )
+    assert plan.due_at is not None
+    assert plan.due_at.isoformat() == "2026-04-08T10:00:00+10:00"

@@ -219,3 +219,11 @@ def test_unknown_profile_is_rejected_with_the_known_ones() -> None:
 def test_unknown_zone_is_rejected() -> None:
     with pytest.raises(ValueError, match="unknown time zone"):
         initial_response_due(severity=2, opened_at=at("2026-03-06T10:00Z"), tz="Mars/Olympus")
+
+
+def test_berlin_restoration_two_business_days_across_spring_forward() -> None:
+    assert restore(2, "2026-03-27T10:00+01:00", "Europe/Berlin") == "2026-03-31T10:00:00+02:00"
+
+
+def test_tokyo_restoration_five_business_days_without_dst() -> None:
+    assert restore(3, "2026-03-06T16:59+09:00", "Asia/Tokyo") == "2026-03-13T16:59:00+09:00"
