@@ -54,6 +54,13 @@ class EscalationCase:
     business_impact_ongoing: bool
     tz: ZoneInfo
 
+    def __post_init__(self) -> None:
+        """Callers building a case in code get the same guarantees as the JSON path."""
+        object.__setattr__(self, "tz", _zone_field("tz", self.tz))
+        require_aware(self.last_update_at, "last_update_at")
+        if self.restored_at is not None:
+            require_aware(self.restored_at, "restored_at")
+
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any]) -> EscalationCase:
         """Build from the JSON case file; errors name the field and what is wrong with it."""

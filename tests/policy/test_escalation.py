@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -11,9 +12,14 @@ from freezegun import freeze_time
 from policy.escalation import (
     RULE_NAMES,
     CaseDataError,
+    CaseStatus,
     EscalationCase,
+    EscalationReason,
+    UpdatedBy,
     check_escalation,
 )
+from policy.priority import Priority
+from policy.severity import Severity
 from tests.policy.conftest import at
 
 NOW = "2026-03-12T15:00:00+00:00"  # Thursday 11:00 in New York
@@ -256,3 +262,22 @@ def test_missing_field_is_named() -> None:
 def test_case_must_be_an_object() -> None:
     with pytest.raises(CaseDataError, match="JSON object"):
         EscalationCase.from_mapping([1, 2, 3])  # type: ignore[arg-type]
+
+
+def test_case_built_in_code_accepts_a_zone_name_and_rejects_naive_times() -> None:
+    built = EscalationCase(
+        status=CaseStatus.OPEN,
+        priority=Priority.HIGH,
+        severity=Severity.HIGH,
+        last_update_at=at("2026-03-10T15:00+00:00"),
+        last_update_by=UpdatedBy.CUSTOMER,
+        awaiting_customer=False,
+        reason=EscalationReason.NO_PROGRESS,
+        restored_at=None,
+        business_impact_ongoing=True,
+        tz="Asia/Tokyo",  # type: ignore[arg-type]
+    )
+    assert built.tz.key == "Asia/Tokyo"
+    assert check_escalation(built, now=at("2026-03-12T15:00+00:00")).eligible is True
+    with pytest.raises(ValueError, match="offset"):
+        replace(built, last_update_at=datetime(2026, 3, 10, 15))
