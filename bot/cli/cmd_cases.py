@@ -1,0 +1,270 @@
+"""`supportbot cases ...`: look at the cases the assistant has stored.
+
+list   cases, oldest first, optionally for one organization or status
+show   one case with its full audit trail (who changed what, when)
+
+Both read the configured store: the SQLite file in SUPPORTBOT_DATA_DIR (or the user's data
+directory), or Redis when REDIS_URL is set. Nothing is changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.cli.errors import UsageError
+from bot.directory import DirectoryError, load_directory
+from bot.store.base import Store
+from bot.store.codec import audit_to_dict, case_to_dict
+from bot.store.errors import InvalidCaseNumber, InvalidInput, StoreUnavailable
+from bot.store.factory import open_store
+from bot.store.models import STATUSES, AuditEntry, Case, normalize_case_number
+from policy.severity import Severity
+
+TITLE_WIDTH = 50
+
+
+class _StoreDown(Exception):
+    """The store could not be reached: reported as one line, exit code 1."""
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "cases",
+        help="list and show stored cases",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(handler=lambda args: _print_help(parser))
+    actions = parser.add_subparsers(dest="cases_command", metavar="ACTION")
+
+    listing = actions.add_parser("list", help="cases, oldest first")
+    listing.add_argument("--org", metavar="SHORT", help="only this organization (short name)")
+    listing.add_argument(
+        "--status",
+        action="append",
+        choices=sorted(STATUSES),
+        help="only cases in this status (repeatable)",
+    )
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    _add_common(listing)
+    listing.set_defaults(handler=run_list)
+
+    show = actions.add_parser("show", help="one case and its audit trail")
+    show.add_argument("number", metavar="NUMBER", help="case number, e.g. CS-1001")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    _add_common(show)
+    show.set_defaults(handler=run_show)
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="store directory (default: SUPPORTBOT_DATA_DIR)"
+    )
+    parser.add_argument(
+        "--contacts",
+        type=Path,
+        default=None,
+        help="directory file (default: SUPPORTBOT_CONTACTS, else the shipped sample)",
+    )
+
+
+def _print_help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+@contextmanager
+def _opened(args: argparse.Namespace) -> Iterator[Store]:
+    try:
+        store = open_store(data_dir=args.data_dir)
+    except StoreUnavailable as error:
+        raise _StoreDown(str(error)) from None
+    try:
+        yield store
+    except StoreUnavailable as error:
+        raise _StoreDown(str(error)) from None
+    finally:
+        store.close()
+
+
+def _reporting_store_down(run: Any) -> Any:
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return int(run(args))
+        except _StoreDown as error:
+            print(f"supportbot cases: {error}", file=sys.stderr)
+            return 1
+
+    wrapper.__doc__ = run.__doc__
+    return wrapper
+
+
+# --- list ------------------------------------------------------------------------------------
+
+
+@_reporting_store_down
+def run_list(args: argparse.Namespace) -> int:
+    """Print matching cases; an unknown organization is a usage error, not an empty list."""
+    org = args.org.strip().lower() if args.org is not None else None
+    with _opened(args) as store:
+        try:
+            cases = store.cases.list_cases(org_short_name=org, statuses=args.status)
+        except InvalidInput as error:
+            raise UsageError(str(error)) from None
+        if org is not None and not cases:
+            _require_known_organization(org, args.contacts)
+    if args.json:
+        print(json.dumps([case_to_dict(case) for case in cases], indent=2, ensure_ascii=False))
+        return 0
+    if not cases:
+        print(f"No cases for {org}." if org else "No cases.")
+        return 0
+    print(_case_table(cases))
+    return 0
+
+
+def _require_known_organization(org: str, contacts: Path | None) -> None:
+    try:
+        directory = load_directory(contacts)
+    except DirectoryError as error:
+        raise UsageError(f"cannot check the organization: {error.problems[0]}") from None
+    if directory.organization(org) is None:
+        known = ", ".join(o.short_name for o in directory.organizations)
+        raise UsageError(f"unknown organization {org!r} (known: {known})")
+
+
+def _case_table(cases: list[Case]) -> str:
+    header = ("NUMBER", "SEV", "PRIORITY", "STATUS", "ORG", "REQUESTER", "UPDATED (UTC)", "TITLE")
+    rows = [
+        (
+            case.number,
+            str(case.severity),
+            case.priority,
+            case.status,
+            _one_line(case.org_short_name, 20),
+            _one_line(case.requester_name, 24),
+            _utc_minutes(case.updated_at),
+            _one_line(case.title, TITLE_WIDTH),
+        )
+        for case in cases
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    )
+
+
+# --- show ------------------------------------------------------------------------------------
+
+
+@_reporting_store_down
+def run_show(args: argparse.Namespace) -> int:
+    """Print one case and every recorded change."""
+    try:
+        number = normalize_case_number(args.number)
+    except InvalidCaseNumber as error:
+        raise UsageError(str(error)) from None
+    with _opened(args) as store:
+        case = store.cases.get_case(number)
+        if case is None:
+            raise UsageError(f"there is no case {number}")
+        trail = store.cases.audit_trail(case.number)
+    if args.json:
+        document = {**case_to_dict(case), "audit_trail": [audit_to_dict(e) for e in trail]}
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return 0
+    print(_case_details(case))
+    print()
+    print("Audit trail:")
+    for entry in trail:
+        print(_audit_line(entry))
+    return 0
+
+
+def _case_details(case: Case) -> str:
+    severity = Severity(case.severity)
+    lines = [
+        f"{case.number}: {_one_line(case.title, 200)}",
+        "",
+        _field("Organization", f"{case.org_short_name} ({case.org_id})"),
+        _field("Requester", f"{_one_line(case.requester_name, 80)} ({case.requester_id})"),
+        _field("Severity", f"{severity.value} {severity.label}"),
+        _field("Priority", case.priority),
+        _field("Status", case.status),
+        _field("Platform-level", "yes" if case.platform_level else "no"),
+        _field("Assignee", case.assignee_id or "nobody yet"),
+        _field("Created", _utc_label(case.created_at)),
+        _field("Updated", _utc_label(case.updated_at)),
+        _field("Last update", f"{case.last_update_by} at {_utc_label(case.last_update_at)}"),
+        _field("Acknowledged", _utc_label(case.acknowledged_at) or "not yet"),
+        _field("Response due", _utc_label(case.response_due_at) or "none"),
+    ]
+    optional = [
+        ("Restored", _utc_label(case.restored_at)),
+        ("Closed", _utc_label(case.closed_at)),
+        ("Conversation ID", case.conversation_id),
+        ("Requester thread", case.origin_thread),
+        ("Staff thread", case.staff_thread),
+    ]
+    lines.extend(_field(label, value) for label, value in optional if value)
+    for label, text in (
+        ("Description", case.description),
+        ("Business impact", case.business_impact),
+        ("Environment changes", case.environment_changes),
+        ("Troubleshooting done", case.troubleshooting),
+    ):
+        if text:
+            lines.extend(
+                ["", f"{label}:", *(f"  {_printable(line)}" for line in text.splitlines())]
+            )
+    return "\n".join(lines)
+
+
+def _audit_line(entry: AuditEntry) -> str:
+    if entry.action == "create":
+        summary = "opened the case"
+    else:
+        summary = "; ".join(
+            f"{name}: {_short(change.get('old'))} -> {_short(change.get('new'))}"
+            for name, change in entry.changes.items()
+        )
+    return f"  {_utc_minutes(entry.at)}  {entry.actor_id}  {entry.action}: {summary}"
+
+
+def _field(label: str, value: str) -> str:
+    return f"{label + ':':<18}{value}"
+
+
+def _short(value: Any) -> str:
+    if value is None:
+        return "-"
+    return _one_line(str(value), 60)
+
+
+def _utc_minutes(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _utc_label(moment: datetime | None) -> str:
+    return f"{_utc_minutes(moment)} UTC" if moment else ""
+
+
+def _printable(text: str) -> str:
+    """Drop control characters so stored text cannot move the cursor or clear the terminal."""
+    return "".join(
+        ch if ch == " " or unicodedata.category(ch)[0] != "C" else " " for ch in text
+    ).rstrip()
+
+
+def _one_line(text: str, width: int) -> str:
+    flat = " ".join(_printable(text).split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
