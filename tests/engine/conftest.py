@@ -1,0 +1,159 @@
+"""Engine tests: real store, real directory, real rasa-sdk executor; scripted parse results.
+
+The NLU has its own tests; here each message's parse result is written by hand so a test
+states exactly what was understood and checks what the engine does with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.directory import load_directory
+from bot.engine import Engine
+from bot.messages import Inbound, Outbound
+from bot.store.factory import open_store
+
+FRIDAY_AFTERNOON_UTC = datetime(2026, 11, 20, 22, 30, tzinfo=UTC)  # 16:30 in Chicago
+
+
+@dataclass(frozen=True)
+class Entity:
+    entity: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Parse:
+    """Same fields as nlu.service.ParseResult."""
+
+    text: str
+    intent: str
+    intent_confidence: float = 0.95
+    impact: str | None = None
+    workaround: str = "unknown"
+    severity: int | None = None
+    severity_confidence: float = 0.9
+    severity_reasons: list[str] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    issues: int = 1
+    issue_spans: list[str] = field(default_factory=list)
+
+
+class ScriptedNlu:
+    """Returns the hand-written parse for a text; unknown texts are low-confidence."""
+
+    def __init__(self) -> None:
+        self.parses: dict[str, Parse] = {}
+        self.kb: dict[str, tuple[str, str]] = {}
+
+    def add(self, parse: Parse) -> str:
+        self.parses[parse.text] = parse
+        return parse.text
+
+    def parse(self, text: str) -> Parse:
+        return self.parses.get(text, Parse(text=text, intent="greet", intent_confidence=0.1))
+
+    def answer(self, text: str):  # type: ignore[no-untyped-def]
+        from types import SimpleNamespace
+
+        found = self.kb.get(text)
+        if found is None:
+            return None
+        return SimpleNamespace(question=found[0], answer=found[1], score=0.9)
+
+
+class Clock:
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+@pytest.fixture
+def nlu() -> ScriptedNlu:
+    return ScriptedNlu()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(FRIDAY_AFTERNOON_UTC)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store(data_dir: Path) -> Iterator[object]:
+    opened = open_store(data_dir=data_dir)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def engine(store: object, nlu: ScriptedNlu, clock: Clock) -> Engine:
+    return Engine(store=store, directory=load_directory(), nlu=nlu, clock=clock)
+
+
+class Conversation:
+    """Sends messages as one person in one conversation; keeps every reply."""
+
+    def __init__(self, engine: Engine, sender_id: str, key: str, clock: Clock) -> None:
+        self.engine = engine
+        self.sender_id = sender_id
+        self.key = key
+        self.clock = clock
+        self.counter = 0
+
+    def say(self, text: str, *, event_id: str | None = None) -> list[Outbound]:
+        return self.engine.handle(
+            Inbound(
+                sender_id=self.sender_id,
+                text=text,
+                conversation_key=self.key,
+                received_at=self.clock(),
+                channel="test",
+                event_id=event_id,
+            )
+        )
+
+    def press(self, outbound: Outbound, action_id: str) -> list[Outbound]:
+        button = next(b for b in outbound.buttons if b.action_id == action_id)
+        return self.engine.handle(
+            Inbound(
+                sender_id=self.sender_id,
+                text=button.label,
+                conversation_key=self.key,
+                received_at=self.clock(),
+                channel="test",
+                action=button.action_id,
+                action_value=button.value,
+            )
+        )
+
+
+@pytest.fixture
+def talk(engine: Engine, clock: Clock):  # type: ignore[no-untyped-def]
+    def start(sender_id: str, key: str = "D-test") -> Conversation:
+        return Conversation(engine, sender_id, key, clock)
+
+    return start
+
+
+def texts(replies: list[Outbound]) -> str:
+    return "\n".join(r.text for r in replies)
+
+
+def by_kind(replies: list[Outbound], kind: str) -> Outbound:
+    found = [r for r in replies if r.kind == kind]
+    assert found, f"no {kind!r} reply in {[r.kind for r in replies]}"
+    return found[0]
