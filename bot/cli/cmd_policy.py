@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import textwrap
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -78,19 +79,24 @@ def _policy() -> Policy:
 # --- show ------------------------------------------------------------------------------------
 
 
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Plain-text table with aligned columns, readable in any terminal and in logs."""
+def format_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], *, wrap_at: int = 64
+) -> str:
+    """Plain-text table with aligned columns; long cells wrap onto continuation lines."""
+    wrapped = [[textwrap.wrap(cell, wrap_at) or [""] for cell in row] for row in rows]
     widths = [len(header) for header in headers]
-    for row in rows:
-        widths = [max(width, len(cell)) for width, cell in zip(widths, row, strict=True)]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(headers, widths, strict=True)).rstrip(),
-        "  ".join("-" * width for width in widths),
-    ]
-    lines += [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
+    for row in wrapped:
+        widths = [max(width, *map(len, cell)) for width, cell in zip(widths, row, strict=True)]
+
+    def join(cells: Sequence[str]) -> str:
+        padded = (cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
+        return "  ".join(padded).rstrip()
+
+    lines = [join(headers), "  ".join("-" * width for width in widths)]
+    for row in wrapped:
+        height = max(len(cell) for cell in row)
+        for index in range(height):
+            lines.append(join([cell[index] if index < len(cell) else "" for cell in row]))
     return "\n".join(lines)
 
 
@@ -110,11 +116,11 @@ def render_policy(policy: Policy) -> str:
     for name, profile in policy.profiles.items():
         default = " (default)" if name == policy.default_profile else ""
         scope = (
-            "restoration targets apply to platform-level issues only"
+            "Restoration targets apply to platform-level issues only."
             if profile.restoration_scope == "platform_level"
-            else "restoration targets apply to all issues"
+            else "Restoration targets apply to all issues."
         )
-        sections.append(f"\nProfile {name}{default}: {profile.title}, {profile.source}; {scope}")
+        sections.append(f"\nProfile {name}{default}: {profile.title} ({profile.source})\n{scope}")
         rows = []
         for level, entry in sorted(policy.severities.items()):
             restoration = profile.restoration[level]
@@ -130,10 +136,9 @@ def render_policy(policy: Policy) -> str:
             format_table(["severity", "initial response", "restoration", "clock"], rows)
         )
     hours = policy.hours
-    days = ", ".join(WEEKDAY_NAMES[day].capitalize() for day in sorted(hours.weekdays))
     sections.append(
-        f"\nBusiness hours: {days} {hours.open:%H:%M}-{hours.close:%H:%M} in the customer's "
-        "own time zone; Severity 1 around the clock."
+        f"\nBusiness hours: {_weekday_span(hours.weekdays)} {hours.open:%H:%M}-{hours.close:%H:%M}"
+        " in the customer's own time zone.\nSeverity 1 is handled around the clock, 24x7x365."
     )
     sections.append("\nPhone lines (Critical issues: always by phone, 24x7)")
     phone_rows = [
@@ -143,6 +148,15 @@ def render_policy(policy: Policy) -> str:
     ]
     sections.append(format_table(["region", "line", "number", "office hours"], phone_rows))
     return "\n".join(sections)
+
+
+def _weekday_span(weekdays: frozenset[int]) -> str:
+    """'Mon-Fri' for a contiguous run of days, else the days listed."""
+    days = sorted(weekdays)
+    names = [WEEKDAY_NAMES[day].capitalize() for day in days]
+    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+        return f"{names[0]}-{names[-1]}"
+    return ", ".join(names)
 
 
 def run_show(args: argparse.Namespace) -> int:

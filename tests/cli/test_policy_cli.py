@@ -68,6 +68,12 @@ def test_show_lists_severities_targets_hours_and_phone_lines(capsys) -> None:
         "24x7",
     ):
         assert expected in out, expected
+    assert "Mon-Fri 08:00-17:00 in the customer's own time zone" in out
+
+
+def test_show_fits_a_terminal(capsys) -> None:
+    _, out, _ = run(capsys, "show")
+    assert max(len(line) for line in out.splitlines()) <= 100
 
 
 # --- due -------------------------------------------------------------------------------------
