@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from policy.calendar import as_zone, require_aware
+from policy.calendar import add_clock_time, as_zone, require_aware
 from policy.loader import Policy, load_policy
 from policy.priority import PHONE_PATH, Priority, priority_change_path
 from policy.severity import Severity
@@ -165,6 +165,11 @@ ELIGIBLE_NEXT_STEP = (
 )
 
 
+def _elapsed(start: datetime, end: datetime) -> timedelta:
+    """Real time between two aware instants; subtracting same-zone datetimes ignores DST."""
+    return end.astimezone(UTC) - start.astimezone(UTC)
+
+
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + "."
 
@@ -212,7 +217,7 @@ def nothing_awaiting_customer(case: EscalationCase, *, now: datetime, policy: Po
             "Send the information Product Support asked for in a case update.",
         )
     recent = timedelta(hours=policy.escalation.recent_update_hours)
-    if case.last_update_by is UpdatedBy.SUPPORT and now - case.last_update_at < recent:
+    if case.last_update_by is UpdatedBy.SUPPORT and _elapsed(case.last_update_at, now) < recent:
         return RuleResult(
             "nothing_awaiting_customer",
             False,
@@ -248,7 +253,7 @@ def rca_window_elapsed(case: EscalationCase, *, now: datetime, policy: Policy) -
         )
     calendar = business_calendar(case.tz, policy=policy)
     due = calendar.add_business_days(case.restored_at, days)
-    if now < due:
+    if now.astimezone(UTC) < due.astimezone(UTC):
         return RuleResult(
             "rca_window_elapsed",
             False,
@@ -274,9 +279,8 @@ def high_priority_wait_and_impact(
     wait = timedelta(hours=policy.escalation.high_priority_wait_hours)
     problems: list[str] = []
     steps: list[str] = []
-    elapsed = now - case.last_update_at
-    if elapsed < wait:
-        ready = (case.last_update_at + wait).astimezone(case.tz)
+    if _elapsed(case.last_update_at, now) < wait:
+        ready = add_clock_time(case.last_update_at, wait, case.tz)
         problems.append(
             f"the last update was less than {policy.escalation.high_priority_wait_hours} hours ago"
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun import freeze_time
@@ -281,3 +282,15 @@ def test_case_built_in_code_accepts_a_zone_name_and_rejects_naive_times() -> Non
     assert check_escalation(built, now=at("2026-03-12T15:00+00:00")).eligible is True
     with pytest.raises(ValueError, match="offset"):
         replace(built, last_update_at=datetime(2026, 3, 10, 15))
+
+
+def test_24_hours_are_real_hours_across_spring_forward_with_zoned_times() -> None:
+    new_york = ZoneInfo("America/New_York")
+    last_update = datetime(2026, 3, 7, 12, 0, tzinfo=new_york)  # Saturday noon EST
+    built = replace(case(priority="high"), last_update_at=last_update)
+    # Sunday noon EDT is the same wall time a day later, but only 23 real hours have passed.
+    decision = check_escalation(built, now=datetime(2026, 3, 8, 12, 0, tzinfo=new_york))
+    assert decision.failed == ("high_priority_wait_and_impact",)
+    assert "2026-03-08T13:00:00-04:00" in decision.next_step
+    later = check_escalation(built, now=datetime(2026, 3, 8, 13, 0, tzinfo=new_york))
+    assert later.eligible is True
