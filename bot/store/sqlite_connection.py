@@ -1,10 +1,11 @@
 """One SQLite file shared safely by threads and processes.
 
-Each thread gets its own connection (sqlite3 connections must not cross threads) and a forked
-child opens fresh ones. Writes run in BEGIN IMMEDIATE transactions so two writers never
-interleave a read-modify-write; WAL mode lets readers continue meanwhile. Any SQLite failure
-(locked beyond the busy timeout, unreadable file, full disk) becomes StoreUnavailable with a
-message that names the file, never a stack trace.
+Connections come from a small pool: an operation checks one out, so no connection is ever
+used by two threads at once, and threads that come and go (an HTTP server's) leave nothing
+behind. A forked child never reuses its parent's connections. Writes run in BEGIN IMMEDIATE
+transactions so two writers never interleave a read-modify-write; WAL mode lets readers go on
+meanwhile. Any SQLite failure (locked beyond the busy timeout, unreadable file, full disk)
+becomes StoreUnavailable with a message that names the file, never a stack trace.
 """
 
 from __future__ import annotations
@@ -80,13 +81,14 @@ CREATE INDEX IF NOT EXISTS timers_by_due ON timers (due_at_us);
 
 
 class SqliteDatabase:
-    """Connections to one SQLite file plus transaction helpers that map failures."""
+    """Pooled connections to one SQLite file plus transaction helpers that map failures."""
+
+    MAX_IDLE_CONNECTIONS = 8
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._guard_lock = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
+        self._pool_lock = threading.Lock()
         self._pid = os.getpid()
         self._closed = False
         with self.read() as conn:  # every statement is idempotent, so no transaction needed
@@ -98,31 +100,44 @@ class SqliteDatabase:
             )
 
     def _connect(self) -> sqlite3.Connection:
-        if self._closed:
-            raise StoreUnavailable("the store was closed")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            conn = sqlite3.connect(
+                self.path,
+                timeout=BUSY_TIMEOUT_SECONDS,
+                isolation_level=None,
+                check_same_thread=False,  # the pool hands a connection to one thread at a time
+            )
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
         except (sqlite3.Error, OSError) as error:
             raise self._unavailable(error) from None
-        with self._guard_lock:
-            self._all.append(conn)
         return conn
 
-    def connection(self) -> sqlite3.Connection:
-        if os.getpid() != self._pid:  # forked child: never reuse the parent's handles
-            self._local = threading.local()
-            self._all = []
-            self._pid = os.getpid()
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+    @contextmanager
+    def _checked_out(self) -> Iterator[sqlite3.Connection]:
+        with self._pool_lock:
+            if self._closed:
+                raise StoreUnavailable("the store was closed")
+            if os.getpid() != self._pid:  # forked child: drop, never touch, the parent's handles
+                self._idle = []
+                self._pid = os.getpid()
+            conn = self._idle.pop() if self._idle else None
         if conn is None:
             conn = self._connect()
-            self._local.conn = conn
-        return conn
+        healthy = False
+        try:
+            yield conn
+            healthy = not conn.in_transaction
+        finally:
+            with self._pool_lock:
+                keep = healthy and not self._closed and len(self._idle) < self.MAX_IDLE_CONNECTIONS
+                if keep:
+                    self._idle.append(conn)
+            if not keep:
+                with suppress(sqlite3.Error):
+                    conn.close()
 
     def _unavailable(self, error: BaseException) -> StoreUnavailable:
         log.warning("sqlite store %s failed: %s", self.path, error)
@@ -131,44 +146,44 @@ class SqliteDatabase:
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
         """A connection for plain SELECTs; SQLite errors become StoreUnavailable."""
-        conn = self.connection()
-        try:
-            yield conn
-        except sqlite3.Error as error:
-            raise self._unavailable(error) from None
+        with self._checked_out() as conn:
+            try:
+                yield conn
+            except sqlite3.Error as error:
+                raise self._unavailable(error) from None
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One BEGIN IMMEDIATE transaction: committed on success, rolled back on any error."""
-        conn = self.connection()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as error:
-            raise self._unavailable(error) from None
-        try:
-            yield conn
-        except BaseException as error:
-            with suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-            if isinstance(error, sqlite3.Error):
+        with self._checked_out() as conn:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
                 raise self._unavailable(error) from None
-            raise
-        try:
-            conn.execute("COMMIT")
-        except sqlite3.Error as error:
-            with suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-            raise self._unavailable(error) from None
+            try:
+                yield conn
+            except BaseException as error:
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                if isinstance(error, sqlite3.Error):
+                    raise self._unavailable(error) from None
+                raise
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as error:
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                raise self._unavailable(error) from None
 
     def ping(self) -> None:
         with self.read() as conn:
             conn.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
 
     def close(self) -> None:
-        self._closed = True
-        with self._guard_lock:
-            connections, self._all = self._all, []
-        for conn in connections:
+        """Close idle connections; ones in use close when their operation ends."""
+        with self._pool_lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
             with suppress(sqlite3.Error):
                 conn.close()
-        self._local = threading.local()

@@ -341,3 +341,15 @@ def test_odd_unicode_round_trips(store: Store) -> None:
     stored = store.cases.get_case(case.number)
     assert stored is not None and stored.description == text
     assert stored.requester_name == "Zoë Ñúñez"
+
+
+def test_backend_implements_every_store_protocol(store: Store) -> None:
+    from bot.store import base
+
+    assert isinstance(store, base.Store)
+    assert isinstance(store.cases, base.CaseStore)
+    assert isinstance(store.trackers, base.TrackerStore)
+    assert isinstance(store.dedup, base.EventDeduplicator)
+    assert isinstance(store.locks, base.LockManager)
+    assert isinstance(store.timers, base.TimerStore)
+    store.ping()

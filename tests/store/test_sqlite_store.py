@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,18 @@ def test_database_file_uses_wal_so_readers_do_not_block_writers(tmp_path: Path) 
     SqliteStore(path).close()
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to count open files")
+def test_short_lived_threads_do_not_leak_connections(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "s.sqlite3") as store:
+        store.ping()
+        before = len(list(Path("/proc/self/fd").iterdir()))
+        for index in range(60):  # like an HTTP server starting a thread per request
+            worker = threading.Thread(
+                target=store.dedup.first_time, args=(f"Ev{index}",), kwargs={"ttl_seconds": 60}
+            )
+            worker.start()
+            worker.join()
+        after = len(list(Path("/proc/self/fd").iterdir()))
+    assert after - before < 10
