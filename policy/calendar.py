@@ -58,6 +58,7 @@ class BusinessCalendar:
             raise ValueError("closing time must be later than opening time")
         if not self.weekdays:
             raise ValueError("a business calendar needs at least one working weekday")
+        object.__setattr__(self, "tz", as_zone(self.tz))
         object.__setattr__(self, "holidays", frozenset(self.holidays))
 
     @classmethod
@@ -116,7 +117,7 @@ class BusinessCalendar:
             opening, closing = self.window(day)
             if local < closing:
                 return max(local, opening)
-        raise AssertionError("unreachable: _business_days_from raises when exhausted")
+        raise AssertionError("unreachable: business_days_from raises when exhausted")
 
     def end_of_business_day(self, at: datetime | date) -> datetime:
         """Closing time of the business day containing `at`, or of the next one when closed.

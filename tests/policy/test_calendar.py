@@ -145,6 +145,14 @@ def test_naive_times_are_rejected() -> None:
 def test_unknown_zone_is_rejected_by_name() -> None:
     with pytest.raises(ValueError, match="Mars/Olympus"):
         as_zone("Mars/Olympus")
+    with pytest.raises(ValueError, match="Mars/Olympus"):
+        BusinessCalendar(tz="Mars/Olympus")  # type: ignore[arg-type]
+
+
+def test_calendar_accepts_a_zone_name() -> None:
+    cal = BusinessCalendar(tz="Europe/Berlin")  # type: ignore[arg-type]
+    assert cal.tz == ZoneInfo("Europe/Berlin")
+    assert cal.is_open(at("2026-03-30T08:00+02:00")) is True
 
 
 def test_calendar_without_open_days_fails_clearly() -> None:
