@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import clear_intake, conversation_key, requester
-from actions.ports import PersonView, now, response_due, staff_channel
+from actions.ports import PersonView, now, phone_line, response_due, staff_channel
 from actions.replies import CONFIRM_BUTTONS, STAFF, YES_NO_BUTTONS, button, quote, say
 from actions.runtime import current
 from actions.texts import ROLE_LABELS, local_time, severity_text
@@ -150,7 +150,11 @@ class ActionCreateCase(Action):
                 "reply doesn't count: the clock stops when a support engineer acknowledges it."
             )
         if tracker.get_slot("critical_reported"):
-            text += f" Now call the outage line and quote {case.number} to raise it to Critical."
+            line = phone_line(person.country)
+            text += (
+                f" Now call the {line.region} outage line ({' / '.join(line.numbers)}) and "
+                f"quote {case.number} to raise it to Critical."
+            )
         say(
             dispatcher,
             text,
