@@ -84,6 +84,12 @@ def designated_contacts(org_short_name: str) -> list[PersonView]:
     return sorted(found, key=lambda p: (p.role != "designated_primary", p.name))
 
 
+def organization_problems(org_short_name: str | None) -> tuple[str, ...]:
+    """Why an organization's designated-contact setup is incomplete (empty when fine)."""
+    problems = getattr(current().directory, "problems", None) or {}
+    return tuple(problems.get(org_short_name or "", ()))
+
+
 def staff_channel() -> str:
     return str(_attr(current().directory, "staff_channel", default="C0STAFF"))
 

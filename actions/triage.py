@@ -16,7 +16,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import INTAKE_SLOTS, requester
-from actions.ports import PersonView, designated_contacts, phone_line, staff_channel
+from actions.ports import (
+    PersonView,
+    designated_contacts,
+    organization_problems,
+    phone_line,
+    staff_channel,
+)
 from actions.replies import NOTIFY, STAFF, YES_NO_BUTTONS, quote, say
 from actions.runtime import current
 from actions.texts import people_list, severity_text
@@ -112,6 +118,18 @@ def triage(
     if not person.is_designated:
         refer_to_contacts(dispatcher, person, understanding.text, severity)
         return [*facts, *[SlotSet(name, None) for name in INTAKE_SLOTS], *next_issue_offer()]
+    problems = organization_problems(person.org_short_name)
+    if problems:
+        say(
+            dispatcher,
+            "Your organization's support setup is incomplete ("
+            + "; ".join(problems)
+            + "), so I can't open cases for it yet. Please ask your admin to fix the "
+            "directory: support needs a primary and at least one backup designated contact.",
+            kind="organization_misconfigured",
+            data={"problems": list(problems)},
+        )
+        return [*facts, *[SlotSet(name, None) for name in INTAKE_SLOTS]]
     return facts + start_intake(person, understanding)
 
 

@@ -56,8 +56,8 @@ def run(args: argparse.Namespace) -> int:
         engine = open_engine(contacts=args.contacts, data_dir=args.data_dir, clock=clock)
     except StoreUnavailable as error:
         raise UsageError(f"cannot open the case store: {error}") from None
-    except (FileNotFoundError, ValueError) as error:
-        raise UsageError(str(error)) from None
+    except ValueError as error:  # DirectoryError: one line per problem in the file
+        raise UsageError("; ".join(str(error).splitlines())) from None
     person = engine.directory.person(args.sender_id)
     if person is None:
         raise UsageError(f"{args.sender_id} is not in the directory; try --as U01AAA")

@@ -115,3 +115,31 @@ def test_no_kb_match_is_said_honestly(nlu, talk) -> None:
     question = "How do I teleport my agents?"
     nlu.add(Parse(text=question, intent="ask_howto", impact="request"))
     assert "I don't know the answer" in by_kind(talk("U01AAA").say(question), "kb_no_answer").text
+
+
+def test_an_organization_without_a_backup_contact_gets_no_case(nlu, store, clock, tmp_path):  # type: ignore[no-untyped-def]
+    from bot.directory import load_directory
+    from bot.engine import Engine
+    from tests.engine.conftest import Conversation
+
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text(
+        "organizations:\n"
+        "  - short_name: solo\n"
+        "    name: Solo Ltd\n"
+        "    id: 5a0c1b52-0a4e-4f3c-9d3e-2b1f0c9e8d7a\n"
+        "    timezone: Europe/London\n"
+        "    country: GB\n"
+        "    designated_contacts:\n"
+        "      - {slack_id: U09AAA, name: Sol Oh, role: primary}\n"
+        "staff:\n"
+        "  channel: C0STAFF\n"
+        "  members: [U0STAFF1]\n",
+        encoding="utf-8",
+    )
+    text = "The wallboard shows wrong queue totals since Monday morning"
+    nlu.add(Parse(text=text, intent="report_issue", impact="minor"))
+    engine = Engine(store=store, directory=load_directory(contacts), nlu=nlu, clock=clock)
+    replies = Conversation(engine, "U09AAA", "D-solo", clock).say(text)
+    assert "setup is incomplete" in by_kind(replies, "organization_misconfigured").text
+    assert store.cases.list_cases() == []
