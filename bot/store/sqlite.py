@@ -8,6 +8,7 @@ no change is lost).
 from __future__ import annotations
 
 import json
+import math
 import secrets
 import time
 from collections.abc import Iterable
@@ -288,8 +289,9 @@ class SqliteLockManager:
         if ttl_seconds <= 0:
             raise InvalidInput(f"ttl_seconds must be positive, got {ttl_seconds!r}")
         token = secrets.token_hex(16)
-        deadline = time.monotonic() + max(0.0, wait_seconds)
-        while True:
+        # Count attempts instead of watching a clock: a frozen clock (tests) cannot spin forever.
+        attempts = 1 + max(0, math.ceil(wait_seconds / self.POLL_SECONDS))
+        for attempt in range(attempts):
             now = time.time()
             with self._db.write() as conn:
                 conn.execute("DELETE FROM locks WHERE key = ? AND expires_at <= ?", (key, now))
@@ -300,10 +302,9 @@ class SqliteLockManager:
             if taken == 1:
                 expires_at = datetime.fromtimestamp(now + ttl_seconds, tz=UTC)
                 return Lock(key=key, token=token, expires_at=expires_at)
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return None
-            time.sleep(min(self.POLL_SECONDS, remaining))
+            if attempt + 1 < attempts:
+                time.sleep(self.POLL_SECONDS)
+        return None
 
     def release(self, lock: Lock) -> bool:
         now = time.time()

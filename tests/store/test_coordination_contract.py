@@ -6,7 +6,7 @@ import dataclasses
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -155,3 +155,14 @@ def test_bad_timer_input_is_refused(store: Store) -> None:
     with pytest.raises(InvalidInput, match="timer_id"):
         store.timers.schedule("", due_at=NOW, payload={})
     assert store.timers.due(NOW + timedelta(days=365)) == []
+
+
+def test_repeated_local_hour_at_dst_end_keeps_two_distinct_instants(store: Store) -> None:
+    chicago = ZoneInfo("America/Chicago")  # 2026-11-01 01:30 happens twice: CDT, then CST
+    first = datetime(2026, 11, 1, 1, 30, tzinfo=chicago, fold=0)
+    second = datetime(2026, 11, 1, 1, 30, tzinfo=chicago, fold=1)
+    store.timers.schedule("cdt", due_at=first, payload={})
+    store.timers.schedule("cst", due_at=second, payload={})
+    [due] = store.timers.due(datetime(2026, 11, 1, 7, 0, tzinfo=UTC))  # 01:00 CST
+    assert due.timer_id == "cdt" and due.due_at == first.astimezone(UTC)  # PEP 495: compare in UTC
+    assert [t.timer_id for t in store.timers.due(second)] == ["cdt", "cst"]

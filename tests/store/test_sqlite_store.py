@@ -5,9 +5,11 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from freezegun import freeze_time
 
 from bot.store.errors import StoreUnavailable
 from bot.store.sqlite import SqliteStore
@@ -100,3 +102,18 @@ def test_short_lived_threads_do_not_leak_connections(tmp_path: Path) -> None:
             worker.join()
         after = len(list(Path("/proc/self/fd").iterdir()))
     assert after - before < 10
+
+
+def test_seen_event_expires_exactly_at_its_ttl(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "s.sqlite3") as store, freeze_time("2026-03-06 22:59:00") as clock:
+        assert store.dedup.first_time("Ev1", ttl_seconds=3600) is True
+        clock.tick(timedelta(seconds=3599))
+        assert store.dedup.first_time("Ev1", ttl_seconds=3600) is False
+        clock.tick(timedelta(seconds=1))
+        assert store.dedup.first_time("Ev1", ttl_seconds=3600) is True
+
+
+def test_waiting_for_a_lock_ends_even_when_the_clock_is_frozen(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "s.sqlite3") as store, freeze_time("2026-03-06 16:59:00"):
+        assert store.locks.acquire("conv:D1", ttl_seconds=30) is not None
+        assert store.locks.acquire("conv:D1", ttl_seconds=30, wait_seconds=0.1) is None
