@@ -316,6 +316,15 @@ def parse_directory(text: str, *, source: str = "contacts.yaml") -> Directory:
     """Build the directory from YAML text; DirectoryError lists every problem with its line."""
     reader = _Reader(source)
     try:
+        aliases = [
+            event.start_mark.line + 1
+            for event in yaml.parse(text, Loader=yaml.SafeLoader)
+            if isinstance(event, yaml.AliasEvent)
+        ]
+        if aliases:  # a reused node could multiply the work of checking the file without end
+            raise DirectoryError(
+                [f"{source} line {line}: YAML aliases (*name) are not allowed" for line in aliases]
+            )
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark

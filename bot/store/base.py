@@ -160,7 +160,10 @@ class TimerStore(Protocol):
         ...
 
     def claim(self, timer_id: str) -> bool:
-        """Mark the timer fired; exactly one caller gets True, so only it does the work."""
+        """Take the timer: exactly one caller gets True and does the work; the timer is removed.
+
+        A timer therefore fires at most once; reschedule it to fire again.
+        """
         ...
 
 

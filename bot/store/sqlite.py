@@ -125,11 +125,11 @@ class SqliteCaseStore:
                     f"{case.number} changed meanwhile (version {case.version}, "
                     f"expected {expected_version}); read it again"
                 )
-            wanted = rules.with_closure_time(case, wanted, moment)
+            wanted = rules.with_closure_time(case, wanted, now=moment)
             recorded = rules.audit_changes(case, wanted)
             if not recorded:
                 return case
-            updated = rules.apply_changes(case, {k: wanted[k] for k in recorded}, moment)
+            updated = rules.apply_changes(case, {k: wanted[k] for k in recorded}, now=moment)
             conn.execute(
                 "UPDATE cases SET status = ?, version = ?, data = ? WHERE sequence = ?",
                 (

@@ -258,3 +258,15 @@ def test_missing_or_unreadable_file_names_the_path(tmp_path: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(DirectoryError, match="not a UTF-8 text file"):
         load_directory(binary)
+
+
+def test_yaml_aliases_are_refused_so_a_file_cannot_multiply_work() -> None:
+    text = VALID.replace(
+        "    members:\n      - {slack_id: U01CCC, name: Cy Park, email: cy@acme.example}\n",
+        "    members: &people\n      - {slack_id: U01CCC, name: Cy Park}\n",
+    ).replace(
+        "staff:",
+        "  - {short_name: copy, name: C, id: 5d1f6a2e-8c3b-4f7a-9e0d-"
+        "1b2c3d4e5f60, timezone: UTC, country: US, members: *people}\nstaff:",
+    )
+    assert _error(text) == "contacts.yaml line 13: YAML aliases (*name) are not allowed"
