@@ -162,7 +162,7 @@ class _DirectoryBuilder:
         )
         role: ContactRole | None = None
         if with_role and "role" in fields:
-            role_text = self.r.text(fields["role"], f"{where}.role", convert=lambda v: v.strip())
+            role_text = self.r.text(fields["role"], f"{where}.role")
             if role_text is not None:
                 try:
                     role = ContactRole(role_text.lower())
@@ -239,14 +239,22 @@ class _DirectoryBuilder:
             self.person(item, f"members[{position}]", owner=owner, with_role=False)
             for position, item in enumerate(self.r.sequence(fields.get("members"), "members"))
         ]
-        if None in (short_name, name, org_id, zone, country) or None in contacts or None in members:
+        if (
+            short_name is None
+            or name is None
+            or org_id is None
+            or zone is None
+            or country is None
+            or None in contacts
+            or None in members
+        ):
             return None
         return Organization(
-            short_name=short_name,  # type: ignore[arg-type]
-            name=name,  # type: ignore[arg-type]
-            id=org_id,  # type: ignore[arg-type]
-            timezone=zone,  # type: ignore[arg-type]
-            country=country,  # type: ignore[arg-type]
+            short_name=short_name,
+            name=name,
+            id=org_id,
+            timezone=zone,
+            country=country,
             email_domains=tuple(domains),
             designated_contacts=tuple(p for p in contacts if p is not None),
             members=tuple(p for p in members if p is not None),

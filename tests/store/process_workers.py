@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.store.errors import VersionConflict
 from bot.store.models import CaseDraft
 from bot.store.sqlite import SqliteStore
 
@@ -33,3 +34,29 @@ def create_cases(path: str, worker: int, own: int, shared: int) -> list[tuple[st
     finally:
         store.close()
     return results
+
+
+def append_notes(path: str, worker: int, notes: int) -> int:
+    """Append notes to CS-1001's troubleshooting with optimistic retries; return conflicts."""
+    store = SqliteStore(Path(path))
+    conflicts = 0
+    try:
+        for note in range(notes):
+            while True:
+                case = store.cases.get_case("CS-1001")
+                assert case is not None
+                text = f"{case.troubleshooting or ''}p{worker}n{note};"
+                try:
+                    store.cases.update_case(
+                        case.number,
+                        actor_id=f"U0P{worker}",
+                        now=datetime.now(UTC),
+                        changes={"troubleshooting": text},
+                        expected_version=case.version,
+                    )
+                    break
+                except VersionConflict:
+                    conflicts += 1
+    finally:
+        store.close()
+    return conflicts

@@ -41,6 +41,22 @@ def test_processes_creating_cases_on_one_file_get_no_duplicates_or_gaps(tmp_path
     assert numbers == list(range(1001, 1001 + WORKERS * OWN + SHARED))
 
 
+def test_processes_updating_one_case_lose_no_change(tmp_path: Path) -> None:
+    path = tmp_path / "shared.sqlite3"
+    with SqliteStore(path) as store:
+        store.cases.create_case(make_draft(), idempotency_key="k", actor_id="U01AAA", now=NOW)
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(3) as pool:
+        pool.starmap(process_workers.append_notes, [(str(path), worker, 15) for worker in range(3)])
+    with SqliteStore(path) as store:
+        case = store.cases.get_case("CS-1001")
+        trail = store.cases.audit_trail("CS-1001")
+    assert case is not None
+    notes = [note for note in (case.troubleshooting or "").split(";") if note]
+    assert sorted(notes) == sorted(f"p{w}n{n}" for w in range(3) for n in range(15))
+    assert case.version == 46 and len(trail) == 46
+
+
 def test_file_that_is_not_a_database_makes_the_store_unavailable(tmp_path: Path) -> None:
     path = tmp_path / "supportbot.sqlite3"
     path.write_bytes(b"this is not a database, just some bytes " * 100)
