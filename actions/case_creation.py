@@ -176,7 +176,7 @@ class ActionCreateCase(Action):
                 audience=STAFF,
                 recipients=(staff_channel(),),
                 case_number=case.number,
-                buttons=(button("take_case", "Take", f'/take{{"case": "{case.number}"}}'),),
+                buttons=(button("take_case", "Take", case.number),),
                 data={"org_short_name": case.org_short_name, "severity": case.severity},
             )
         return [
