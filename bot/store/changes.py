@@ -237,7 +237,7 @@ def creation_changes(case: Case) -> dict[str, dict[str, Any]]:
     }
 
 
-def apply_changes(case: Case, changes: dict[str, Any], *, now: datetime) -> Case:
+def apply_changes(case: Case, changes: dict[str, Any], now: datetime) -> Case:
     return dataclasses.replace(case, **changes, updated_at=utc(now), version=case.version + 1)
 
 
