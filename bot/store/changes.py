@@ -205,7 +205,7 @@ def new_case(*, draft: CaseDraft, number: str, idempotency_key: str, now: dateti
     )
 
 
-def with_closure_time(case: Case, changes: dict[str, Any], *, now: datetime) -> dict[str, Any]:
+def with_closure_time(case: Case, changes: dict[str, Any], now: datetime) -> dict[str, Any]:
     """Closing stamps closed_at, reopening clears it, unless the caller set it explicitly."""
     status = changes.get("status", case.status)
     if "closed_at" in changes or status == case.status:
