@@ -9,12 +9,12 @@ a password).
 
 from __future__ import annotations
 
-import itertools
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
@@ -72,8 +72,9 @@ class RedisConnection:
             chosen = os.environ.get(NAMESPACE_ENV, "").strip() or None
         self.prefix = key_prefix(chosen)
         self.socket_timeout = socket_timeout
-        self._round_trips = itertools.count()
-        self._counted = 0
+        self.closed = False
+        self._counter_lock = threading.Lock()
+        self._round_trips = 0
         try:
             self.client: redis.Redis = redis.Redis.from_url(
                 bare_url,
@@ -100,12 +101,15 @@ class RedisConnection:
     @property
     def round_trips(self) -> int:
         """How many requests went to Redis so far (a pipeline or a script counts once)."""
-        return self._counted
+        return self._round_trips
 
     def call(self, operation: Callable[[redis.Redis], T]) -> T:
         """Run one request; Redis failures become StoreUnavailable."""
+        if self.closed:
+            raise StoreUnavailable("the store was closed")
         with self.translated():
-            self._counted = next(self._round_trips) + 1
+            with self._counter_lock:
+                self._round_trips += 1
             return operation(self.client)
 
     @contextmanager
@@ -116,7 +120,9 @@ class RedisConnection:
             raise unavailable(error) from None
 
     def close(self) -> None:
-        self.client.close()
+        self.closed = True
+        with self.translated():
+            self.client.close()
 
 
 def unavailable(error: BaseException) -> StoreUnavailable:
@@ -132,8 +138,3 @@ def unavailable(error: BaseException) -> StoreUnavailable:
         reason = f"it refused the request ({kind})"
     log.warning("redis store unavailable: %s", kind)
     return StoreUnavailable(f"the Redis case store is not available: {reason}")
-
-
-def script_result(value: Any) -> Any:
-    """Lua integers arrive as int, strings as str (decode_responses=True); nothing to convert."""
-    return value

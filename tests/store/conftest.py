@@ -7,6 +7,7 @@ gives two independent clients, as two bot processes would have). Adding a backen
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
@@ -27,8 +28,25 @@ def sqlite_backend(tmp_path: Path) -> Iterator[StoreOpener]:
     yield lambda: SqliteStore(path)
 
 
+REDIS_TEST_URL = os.environ.get("SUPPORTBOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@contextmanager
+def redis_backend(tmp_path: Path) -> Iterator[StoreOpener]:
+    """The shared test server, in a namespace of its own that is deleted afterwards."""
+    from bot.store.redis_admin import delete_namespace, unique_namespace
+    from bot.store.redis_store import RedisStore
+
+    namespace = unique_namespace()
+    try:
+        yield lambda: RedisStore(REDIS_TEST_URL, namespace=namespace)
+    finally:
+        delete_namespace(REDIS_TEST_URL, namespace)
+
+
 STORE_BACKENDS: dict[str, Callable[[Path], AbstractContextManager[StoreOpener]]] = {
     "sqlite": sqlite_backend,
+    "redis": redis_backend,
 }
 
 

@@ -1,0 +1,63 @@
+"""Lua scripts that make each multi-key change one atomic step on the Redis server.
+
+Redis runs a script without interleaving any other command, so a case is created with its
+number, indexes and first audit entry together or not at all, and a lock or timer is checked
+and removed in one step. Keys a script computes itself (the new case's keys) share the store's
+prefix, passed in ARGV; the store therefore needs a single Redis server, not a cluster.
+"""
+
+from __future__ import annotations
+
+# KEYS: idempotency hash, sequence, index of all cases, org index, requester index
+# ARGV: prefix, idempotency key, first sequence, case JSON (without number), status,
+#       audit at, audit actor, audit changes JSON
+# Returns {1, sequence} when created, {0, sequence, version, data} when the key was used before.
+CREATE_CASE = """
+local existing = redis.call('HGET', KEYS[1], ARGV[2])
+if existing then
+  local stored = redis.call('HMGET', ARGV[1] .. 'case:' .. existing, 'version', 'data')
+  return {0, tonumber(existing), stored[1], stored[2]}
+end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('SET', KEYS[2], tonumber(ARGV[3]) - 1)
+end
+local sequence = redis.call('INCR', KEYS[2])
+local case_key = ARGV[1] .. 'case:' .. sequence
+redis.call('HSET', case_key, 'version', 1, 'status', ARGV[5], 'data', ARGV[4])
+redis.call('HSET', KEYS[1], ARGV[2], sequence)
+redis.call('ZADD', KEYS[3], sequence, sequence)
+redis.call('ZADD', KEYS[4], sequence, sequence)
+redis.call('ZADD', KEYS[5], sequence, sequence)
+redis.call('XADD', ARGV[1] .. 'audit:' .. sequence, '*',
+  'at', ARGV[6], 'actor', ARGV[7], 'action', 'create', 'changes', ARGV[8])
+return {1, sequence}
+"""
+
+# KEYS: case hash, audit stream
+# ARGV: version read, new version, new status, new case JSON, audit at, actor, action, changes
+# Returns 1 when written, 0 when the case moved on (nothing written), -1 when it does not exist.
+UPDATE_CASE = """
+local version = redis.call('HGET', KEYS[1], 'version')
+if not version then return -1 end
+if version ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'version', ARGV[2], 'status', ARGV[3], 'data', ARGV[4])
+redis.call('XADD', KEYS[2], '*',
+  'at', ARGV[5], 'actor', ARGV[6], 'action', ARGV[7], 'changes', ARGV[8])
+return 1
+"""
+
+# KEYS: lock key; ARGV: owner token. Deletes only the owner's lock.
+RELEASE_LOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+# KEYS: due-time sorted set, payload hash; ARGV: timer id.
+# Removing the id from the sorted set is the claim: exactly one caller sees 1.
+REMOVE_TIMER = """
+local removed = redis.call('ZREM', KEYS[1], ARGV[1])
+if removed == 1 then redis.call('HDEL', KEYS[2], ARGV[1]) end
+return removed
+"""
