@@ -1,0 +1,167 @@
+"""Rule-based entity extraction from the regexes, lookups and synonyms in our training data.
+
+IDs, case numbers and counts follow fixed shapes, so rules are exact where a statistical
+tagger trained on a few hundred examples would guess. Offsets refer to the text the rules see;
+the service maps them back to the original message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nlu.training_data import NluData
+
+_UUID = re.compile(
+    r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
+)
+_ORG_CONTEXT = re.compile(r"\b(?:org(?:ani[sz]ation)?)(?:[\s_-]*id)?\s*[:=#]?\s*(?:is\s*)?$", re.I)
+_CONVERSATION_CONTEXT = re.compile(
+    r"\b(?:conversation|interaction|call)(?:[\s_-]*id)?\b[^.\n]{0,25}$", re.I
+)
+_CASE = re.compile(
+    r"\b(?:cs[- ]?#?\s?(?P<a>\d{3,8})|(?:case|ticket|incident)\s*(?:number|no\.?|num)?\s*#?\s*"
+    r"(?P<b>\d{3,8}))\b",
+    re.I,
+)
+_AFFECTED = re.compile(
+    r"\b(?:(?:about|around|roughly|approx\.?|approximately|over|more than|all|nearly|almost|"
+    r"at least|like|some|maybe)\s+)?~?(?P<count>\d{1,6})\+?\s+(?:of\s+(?:our|the)\s+)?"
+    r"(?:agents|users|people|reps|seats|supervisors|employees|staff|callers|advisors|"
+    r"associates|folks)\b",
+    re.I,
+)
+_ORG_SHORT_NAME = re.compile(
+    r"\borg(?:anization)?\s*(?:short\s*name|name)\s*(?:is|=|:)?\s*[\"'`]?(?P<name>[a-z][a-z0-9-]{2,40})",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Entity:
+    entity: str
+    value: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {"entity": self.entity, "value": self.value, "start": self.start, "end": self.end}
+
+
+class EntityExtractor:
+    """Finds the entities the intake needs, with normalised values."""
+
+    def __init__(self, data: NluData) -> None:
+        self._product_area = _phrase_pattern(data.synonyms)
+        self._synonyms = data.synonyms
+        regions = data.lookups.get("region", [])
+        self._region = _phrase_pattern({region.lower(): region for region in regions})
+        self._region_names = {region.lower(): region for region in regions}
+        cities = "|".join(
+            re.escape(city) for city in sorted(data.lookups.get("city", []), key=len, reverse=True)
+        )
+        words = "|".join(
+            re.escape(word)
+            for word in sorted(data.lookups.get("site_word", []), key=len, reverse=True)
+        )
+        self._site = re.compile(
+            rf"\b(?P<city>{cities})\b(?:\s+(?:{words})\b)?" if cities else r"(?!x)x",
+            re.I,
+        )
+        self._named_site = (
+            re.compile(
+                rf"\b(?:site|office|location|branch)\s+(?P<name>[A-Z][A-Za-z0-9-]{{2,30}})|"
+                rf"\b(?P<pre>[A-Z][A-Za-z0-9-]{{2,30}})\s+(?:{words})\b",
+            )
+            if words
+            else re.compile(r"(?!x)x")
+        )
+
+    def extract(self, text: str) -> list[Entity]:
+        found: list[Entity] = []
+        found.extend(self._ids(text))
+        for match in _CASE.finditer(text):
+            number = match.group("a") or match.group("b")
+            found.append(Entity("case_number", f"CS-{number}", match.start(), match.end()))
+        for match in _AFFECTED.finditer(text):
+            found.append(Entity("affected_users", match.group("count"), match.start(), match.end()))
+        for match in _ORG_SHORT_NAME.finditer(text):
+            name = match.group("name")
+            if not _UUID.match(text, match.start("name")):
+                found.append(
+                    Entity("org_short_name", name.lower(), match.start("name"), match.end("name"))
+                )
+        found.extend(self._sites(text))
+        for match in self._region.finditer(text):
+            value = self._region_names.get(match.group(0).lower(), match.group(0))
+            found.append(Entity("region", value, match.start(), match.end()))
+        for match in self._product_area.finditer(text):
+            value = self._synonyms[match.group(0).lower()]
+            found.append(Entity("product_area", value, match.start(), match.end()))
+        return _without_overlaps(found)
+
+    def _ids(self, text: str) -> list[Entity]:
+        found = []
+        for match in _UUID.finditer(text):
+            before = text[max(0, match.start() - 40) : match.start()]
+            if _ORG_CONTEXT.search(before.rstrip()):
+                name = "org_id"
+            elif _CONVERSATION_CONTEXT.search(before):
+                name = "conversation_id"
+            elif re.search(r"\borg", before, re.I):
+                name = "org_id"
+            else:
+                name = "conversation_id"
+            found.append(Entity(name, match.group(0).lower(), match.start(), match.end()))
+        return found
+
+    def _sites(self, text: str) -> list[Entity]:
+        found = []
+        for match in self._site.finditer(text):
+            found.append(
+                Entity(
+                    "site",
+                    match.group("city").title()
+                    if match.group("city").islower()
+                    else match.group("city"),
+                    match.start(),
+                    match.end(),
+                )
+            )
+        for match in self._named_site.finditer(text):
+            group = "name" if match.group("name") else "pre"
+            value = match.group(group)
+            if value.lower() in {
+                "the",
+                "our",
+                "this",
+                "that",
+                "each",
+                "every",
+                "main",
+                "contact",
+                "call",
+            }:
+                continue
+            found.append(Entity("site", value, match.start(group), match.end(group)))
+        return found
+
+
+def _phrase_pattern(phrases: dict[str, str]) -> re.Pattern[str]:
+    if not phrases:
+        return re.compile(r"(?!x)x")
+    alternatives = "|".join(re.escape(phrase) for phrase in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I)
+
+
+def _without_overlaps(entities: list[Entity]) -> list[Entity]:
+    """Keep the earliest, then longest entity where spans overlap; IDs and cases win ties."""
+    priority = {"org_id": 0, "conversation_id": 0, "case_number": 0, "affected_users": 1}
+    ordered = sorted(
+        entities, key=lambda e: (priority.get(e.entity, 2), e.start, -(e.end - e.start))
+    )
+    kept: list[Entity] = []
+    for entity in ordered:
+        if all(entity.end <= other.start or entity.start >= other.end for other in kept):
+            kept.append(entity)
+    return sorted(kept, key=lambda e: (e.start, e.entity))

@@ -1,0 +1,66 @@
+"""Detecting several distinct problems in one message, so the bot can take them one at a time.
+
+A message is cut at sentence ends and list markers ("1)", "-", "•"). A piece starts a new
+issue when it describes a problem and is introduced as a new one ("also", "another issue",
+"separately", a list number); other pieces continue the issue before them, so a long
+description of one problem stays one issue.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PIECES = re.compile(r"(?:(?<=[.!?;\n])\s+|\s*\n+\s*|(?:^|\s)(?=\(?\d[).]\s)|(?:^|\s)(?=[•*-]\s))")
+_NEW_ISSUE = re.compile(
+    r"^\s*(?:\(?\d[).]|[•*-]\s|also\b|another\b|separately\b|second(?:ly)?\b|third\b|"
+    r"in addition\b|additionally\b|on top of that\b|plus\b|and also\b|unrelated\b|"
+    r"other (?:issue|problem|thing)\b|oh and\b|and another\b)",
+    re.I,
+)
+_INLINE_NEW_ISSUE = re.compile(
+    r"[,;]?\s+(?:(?:and )?also,? (?=the |our |my |we |some |all )|plus,? (?=the |our |my )|"
+    r"on top of that,? |separately,? |another (?:issue|problem) ?(?:is)?:? )",
+    re.I,
+)
+_PROBLEM = re.compile(
+    r"\b(?:fail\w*|broken|error\w*|not (?:working|loading|routing|arriving|showing|connecting)|"
+    r"down|outage|stuck|missing|empty|drop\w*|can'?t|cannot|won'?t|doesn'?t|didn'?t|isn'?t|"
+    r"aren'?t|unable|no audio|one[- ]way|echo|slow|delay\w*|crash\w*|offline|rebooting|"
+    r"stopped|paused|wrong|issue|problem|bug|5\d\ds?|disconnect\w*|time(?:s)? ?out|choppy|"
+    r"blank|loop\w*)\b",
+    re.I,
+)
+_HEADER = re.compile(
+    r"^\s*(?:i have |we have |there are )?(?:two|three|four|several|a few|a couple of|\d+)\s+"
+    r"(?:things|issues|problems)\b(?: (?:today|here|to report))?\s*[:,-]?\s*",
+    re.I,
+)
+
+
+def split_issues(text: str) -> list[str]:
+    """The text of each separate problem in the message (empty when none is described)."""
+    pieces = [_HEADER.sub("", piece).strip() for piece in _split(text)]
+    pieces = [piece for piece in pieces if piece]
+    groups: list[list[str]] = []
+    for piece in pieces:
+        is_problem = bool(_PROBLEM.search(piece))
+        if is_problem and (not groups or _NEW_ISSUE.match(piece)):
+            groups.append([piece])
+        elif groups:
+            groups[-1].append(piece)
+        elif is_problem:
+            groups.append([piece])
+    return [" ".join(group).strip() for group in groups]
+
+
+def _split(text: str) -> list[str]:
+    pieces: list[str] = []
+    for sentence in _PIECES.split(text):
+        if not sentence:
+            continue
+        start = 0
+        for match in _INLINE_NEW_ISSUE.finditer(sentence):
+            pieces.append(sentence[start : match.start()])
+            start = match.start()
+        pieces.append(sentence[start:].lstrip(",; "))
+    return pieces

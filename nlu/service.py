@@ -1,0 +1,131 @@
+"""The NLU as the rest of the bot sees it: `get_service().parse(text)` and `.answer(text)`."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from nlu.entities import Entity, EntityExtractor
+from nlu.features import classifier_text
+from nlu.issues import split_issues
+from nlu.kb import KbMatch, KnowledgeBase, load_entries
+from nlu.markup import clean_slack_text
+from nlu.model import DEFAULT_SEED, PROBLEM_INTENTS, NluModel, ProgressCallback, load_model
+from nlu.paths import kb_path
+from nlu.severity import read_severity
+
+__all__ = ["Entity", "KbMatch", "NluService", "ParseResult", "get_service"]
+
+MAX_TEXT_CHARS = 20_000  # longer messages are read up to here; nothing else changes
+
+
+@dataclass
+class ParseResult:
+    text: str
+    intent: str
+    intent_confidence: float
+    impact: str | None
+    workaround: str
+    severity: int | None
+    severity_confidence: float
+    severity_reasons: list[str] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    issues: int = 0
+    issue_spans: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "intent": {"name": self.intent, "confidence": self.intent_confidence},
+            "severity": {
+                "level": self.severity,
+                "confidence": self.severity_confidence,
+                "reasons": list(self.severity_reasons),
+            },
+            "workaround": self.workaround,
+            "impact": self.impact,
+            "entities": [entity.to_dict() for entity in self.entities],
+            "issues": self.issues,
+        }
+
+
+class NluService:
+    """Parses messages and answers how-to questions from the knowledge base."""
+
+    def __init__(self, model: NluModel, knowledge_base: KnowledgeBase) -> None:
+        self._model = model
+        self._kb = knowledge_base
+        self._entities = EntityExtractor(model.data)
+
+    def parse(self, text: str) -> ParseResult:
+        text = text if isinstance(text, str) else str(text)
+        clean = clean_slack_text(text[:MAX_TEXT_CHARS])
+        if not clean.text.strip():
+            return ParseResult(text, "nlu_fallback", 0.0, None, "unknown", None, 0.0)
+        lowered = clean.text.lower()
+        cues = self._model.cues.find(lowered)
+        features = classifier_text(clean.text, self._model.cues)
+        intent_scores = self._model.intent(features).cats
+        intent = max(intent_scores, key=intent_scores.__getitem__)
+        entities = [
+            Entity(found.entity, found.value, *clean.original_span(found.start, found.end))
+            for found in self._entities.extract(clean.text)
+        ]
+        result = ParseResult(
+            text=text,
+            intent=intent,
+            intent_confidence=round(float(intent_scores[intent]), 3),
+            impact=None,
+            workaround="unknown",
+            severity=None,
+            severity_confidence=0.0,
+            entities=entities,
+        )
+        impact_scores = self._model.impact(features).cats
+        workaround_scores = self._model.workaround(features).cats
+        result.workaround = max(workaround_scores, key=workaround_scores.__getitem__)
+        if intent in PROBLEM_INTENTS:
+            reading = read_severity(
+                impact_scores=impact_scores, workaround_scores=workaround_scores, cues=cues
+            )
+            result.impact = reading.impact.value
+            result.workaround = reading.workaround.value
+            result.severity = int(reading.severity)
+            result.severity_confidence = reading.confidence
+            result.severity_reasons = list(reading.reasons)
+            spans = split_issues(clean.text) if intent == "report_issue" else []
+            result.issue_spans = spans or [clean.text.strip()]
+            result.issues = len(result.issue_spans)
+        return result
+
+    def answer(self, text: str) -> KbMatch | None:
+        clean = clean_slack_text(str(text)[:MAX_TEXT_CHARS]).text
+        return self._kb.answer(clean) if clean.strip() else None
+
+
+_lock = threading.Lock()
+_service: NluService | None = None
+
+
+def build_service(
+    *, seed: int = DEFAULT_SEED, progress: ProgressCallback | None = None
+) -> NluService:
+    model = load_model(seed=seed, progress=progress)
+    return NluService(model, KnowledgeBase(load_entries(kb_path())))
+
+
+def get_service() -> NluService:
+    """The process-wide service; the first call builds the model if none exists yet."""
+    global _service
+    with _lock:
+        if _service is None:
+            _service = build_service()
+        return _service
+
+
+def reset_service() -> None:
+    """Forget the cached service (after `kb import` or a retrain in the same process)."""
+    global _service
+    with _lock:
+        _service = None

@@ -1,0 +1,152 @@
+"""Reading our Rasa NLU YAML: intents with annotated entities, metadata, synonyms, regexes, lookups.
+
+The files under `nlu/data/train/` are the only thing the model learns from; `nlu/data/test/`
+is the held-out split that training never opens. Problem reports carry Rasa example metadata
+(`impact`, `workaround`, `severity`, `issues`) so the same files also annotate severity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+TRAIN_DIR = DATA_DIR / "train"
+TEST_DIR = DATA_DIR / "test"
+
+_ENTITY_MARKUP = re.compile(
+    r"\[(?P<text>[^\]]+)\](?:\((?P<name>\w+)(?::(?P<value>[^)]+))?\)|(?P<json>\{[^}]*\}))"
+)
+
+
+@dataclass(frozen=True)
+class AnnotatedEntity:
+    entity: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Example:
+    """One training or test message with its labels."""
+
+    text: str
+    intent: str
+    entities: tuple[AnnotatedEntity, ...] = ()
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def impact(self) -> str | None:
+        return self.metadata.get("impact")
+
+    @property
+    def workaround(self) -> str | None:
+        value = self.metadata.get("workaround")
+        # YAML 1.1 reads bare yes/no as booleans; accept both spellings.
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return value
+
+    @property
+    def severity(self) -> int | None:
+        value = self.metadata.get("severity")
+        return int(value) if value is not None else None
+
+    @property
+    def issues(self) -> int | None:
+        value = self.metadata.get("issues")
+        return int(value) if value is not None else None
+
+
+@dataclass
+class NluData:
+    examples: list[Example] = field(default_factory=list)
+    synonyms: dict[str, str] = field(default_factory=dict)  # surface form (lower) -> canonical
+    regexes: dict[str, list[str]] = field(default_factory=dict)
+    lookups: dict[str, list[str]] = field(default_factory=dict)
+
+
+def parse_entity_markup(annotated: str) -> tuple[str, tuple[AnnotatedEntity, ...]]:
+    """Turn "[Edge](product_area:edge) is down" into plain text plus entity spans."""
+    plain: list[str] = []
+    entities: list[AnnotatedEntity] = []
+    cursor = 0
+    length = 0
+    for match in _ENTITY_MARKUP.finditer(annotated):
+        before = annotated[cursor : match.start()]
+        plain.append(before)
+        length += len(before)
+        surface = match.group("text")
+        if match.group("json"):
+            import json
+
+            spec = json.loads(match.group("json"))
+            name, value = spec["entity"], str(spec.get("value", surface))
+        else:
+            name, value = match.group("name"), match.group("value") or surface
+        entities.append(AnnotatedEntity(name, value, length, length + len(surface)))
+        plain.append(surface)
+        length += len(surface)
+        cursor = match.end()
+    plain.append(annotated[cursor:])
+    return "".join(plain), tuple(entities)
+
+
+def _example_items(raw: Any) -> list[tuple[str, dict[str, Any]]]:
+    if isinstance(raw, str):
+        lines = [line.strip() for line in raw.splitlines()]
+        return [(line[2:].strip(), {}) for line in lines if line.startswith("- ")]
+    items = []
+    for item in raw or []:
+        if isinstance(item, str):
+            items.append((item.strip(), {}))
+        else:
+            items.append((str(item["text"]).strip(), dict(item.get("metadata") or {})))
+    return items
+
+
+def _list_items(raw: Any) -> list[str]:
+    return [text for text, _ in _example_items(raw)]
+
+
+def load_file(path: Path, into: NluData) -> None:
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for block in document.get("nlu", []) or []:
+        if "intent" in block:
+            defaults = dict(block.get("metadata") or {})
+            for annotated, metadata in _example_items(block.get("examples")):
+                text, entities = parse_entity_markup(annotated)
+                labels = {**defaults, **metadata}
+                into.examples.append(Example(text, block["intent"], entities, labels))
+        elif "synonym" in block:
+            for surface in _list_items(block.get("examples")):
+                into.synonyms[surface.lower()] = str(block["synonym"])
+        elif "regex" in block:
+            into.regexes.setdefault(block["regex"], []).extend(_list_items(block.get("examples")))
+        elif "lookup" in block:
+            into.lookups.setdefault(block["lookup"], []).extend(_list_items(block.get("examples")))
+
+
+def load_dir(directory: Path) -> NluData:
+    data = NluData()
+    for path in sorted(directory.glob("*.yml")):
+        load_file(path, data)
+    return data
+
+
+def load_training_data() -> NluData:
+    return load_dir(TRAIN_DIR)
+
+
+def load_test_data() -> NluData:
+    return load_dir(TEST_DIR)
+
+
+def data_files() -> list[Path]:
+    """Every file whose content shapes the model (for the model fingerprint)."""
+    return sorted(TRAIN_DIR.glob("*.yml"))
