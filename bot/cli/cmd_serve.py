@@ -1,0 +1,87 @@
+"""`supportbot serve --socket | --http PORT`: run the Slack app.
+
+Settings come from the environment (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN,
+SLACK_API_URL, REDIS_URL); a missing one is named in one line, and no token is ever printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli.errors import UsageError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the Slack app (Socket Mode or HTTP)",
+        description=(
+            "Serve the assistant in Slack. --socket needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN; "
+            "--http PORT needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET and serves "
+            "/slack/events and /healthz. SLACK_API_URL points the Web API client elsewhere; "
+            "REDIS_URL selects the Redis store."
+        ),
+    )
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--socket", action="store_true", help="connect with Socket Mode")
+    mode.add_argument("--http", metavar="PORT", help="listen for HTTP requests on PORT")
+    parser.add_argument("--host", default="0.0.0.0", help="HTTP address (default: 0.0.0.0)")
+    parser.add_argument("--contacts", metavar="FILE", help="directory file (default: sample)")
+    parser.add_argument("--data-dir", metavar="DIR", help="store directory (default: user data)")
+    parser.set_defaults(handler=run)
+
+
+def parse_port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise UsageError(f"--http needs a port number, got {value!r}") from None
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--http port must be 0-65535, got {port}")
+    return port
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.slack.settings import SettingsError, SlackSettings
+    from bot.store.errors import StoreUnavailable
+
+    mode = "socket" if args.socket else "http"
+    port = parse_port(args.http) if mode == "http" else 0
+    try:
+        settings = SlackSettings.from_env(mode=mode)
+    except SettingsError as error:
+        raise UsageError(str(error)) from None
+
+    from bot.slack import serving
+
+    try:
+        app, store = serving.build(
+            settings,
+            contacts=args.contacts,
+            data_dir=args.data_dir,
+            verify_requests=mode == "http",
+        )
+    except StoreUnavailable as error:
+        raise UsageError(f"cannot open the store: {error}") from None
+    except Exception as error:  # e.g. Slack refused the token at start-up (auth.test)
+        raise UsageError(
+            f"cannot start: {type(error).__name__}: {_safe(error, settings)}"
+        ) from None
+    if mode == "http":
+        serving.serve_http(app, store, host=args.host, port=port)
+    else:
+        serving.serve_socket(app, settings)
+    return 0
+
+
+def _safe(error: Exception, settings: object) -> str:
+    """The error's message with any token removed, first line only."""
+    text = str(error).splitlines()[0] if str(error) else ""
+    for secret in (
+        getattr(settings, "bot_token", ""),
+        getattr(settings, "app_token", ""),
+        getattr(settings, "signing_secret", ""),
+    ):
+        if secret:
+            text = text.replace(secret, "***")
+    return text[:300]

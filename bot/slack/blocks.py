@@ -1,0 +1,365 @@
+"""Block Kit for every message, card, modal and the App Home. All user words are escaped.
+
+Engine text is plain and may quote what people typed, so it always goes through
+`mrkdwn.escape`; only mentions of IDs the bot knows (`mrkdwn.mention`) are real markup.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.messages import Outbound
+from bot.slack import interactive as ix
+from bot.slack.mrkdwn import escape, escape_plain, mention
+
+SECTION_LIMIT = 2900
+SEVERITY_LABELS = {
+    1: "Severity 1 – Critical",
+    2: "Severity 2 – High",
+    3: "Severity 3 – Medium",
+    4: "Severity 4 – Low",
+}
+STATUS_LABELS = {
+    "open": "Open",
+    "waiting_on_customer": "Waiting on customer",
+    "resolution_proposed": "Resolution proposed",
+    "closed": "Closed",
+}
+# Which policy action a requester-side question stands for (policy.contacts.ContactAction).
+CONTACT_ACTION_FOR_KIND = {
+    "case_summary": "open",
+    "offer_open_as_high": "open",
+    "ask_severity": "open",
+    "confirm_close": "close",
+}
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_LIMIT] or " "}}
+
+
+def _plain(text: str, limit: int = 75) -> dict[str, Any]:
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    return {"type": "plain_text", "text": shown or " ", "emoji": False}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:SECTION_LIMIT]}]}
+
+
+def severity_label(value: int | None) -> str:
+    return SEVERITY_LABELS.get(int(value), str(value)) if value else "not set"
+
+
+def local_time(moment: datetime | None, tz: ZoneInfo) -> str:
+    if moment is None:
+        return "—"
+    local = moment.astimezone(tz)
+    return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or str(tz))
+
+
+# ---- conversation messages --------------------------------------------------------------
+
+
+def message(outbound: Outbound, *, owner_id: str, conversation_key: str) -> dict[str, Any]:
+    """chat.postMessage arguments (text + blocks) for one engine message."""
+    text = escape_plain(outbound.text, limit=SECTION_LIMIT)
+    blocks: list[dict[str, Any]] = [_section(text)]
+    contact_action = CONTACT_ACTION_FOR_KIND.get(outbound.kind)
+    if outbound.buttons:
+        elements = []
+        for index, button in enumerate(outbound.buttons[:5]):
+            press = ix.Press(
+                action_id=button.action_id,
+                payload=button.value,
+                conversation_key=conversation_key,
+                owner_id=owner_id,
+                contact_action=contact_action,
+            )
+            element: dict[str, Any] = {
+                "type": "button",
+                "action_id": f"{ix.ENGINE_ACTION_PREFIX}{index}",
+                "text": _plain(button.label),
+                "value": press.encode(),
+            }
+            if button.action_id == "confirm_case":
+                element["style"] = "primary"
+            elif button.action_id == "cancel_case":
+                element["style"] = "danger"
+            elements.append(element)
+        if outbound.kind == "case_summary":
+            elements.append(severity_select())
+        context = ix.block_context(owner_id=owner_id, conversation_key=conversation_key)
+        blocks.append({"type": "actions", "block_id": context, "elements": elements})
+    return {"text": text, "blocks": blocks}
+
+
+def severity_select() -> dict[str, Any]:
+    """Change the suggested severity on the summary; Critical is phone-only, so not offered."""
+    options = [{"text": _plain(severity_label(n)), "value": str(n)} for n in (2, 3, 4)]
+    return {
+        "type": "static_select",
+        "action_id": ix.SEVERITY_SELECT,
+        "placeholder": _plain("Change severity"),
+        "options": options,
+    }
+
+
+def answered(outbound_text: str, *, chooser_id: str, label: str) -> dict[str, Any]:
+    """The question with its buttons removed and who answered it, so it can't be pressed twice."""
+    text = escape_plain(outbound_text, limit=SECTION_LIMIT)
+    return {
+        "text": text,
+        "blocks": [_section(text), _context(f"{mention(chooser_id)} chose *{escape(label)}*")],
+    }
+
+
+# ---- case cards ------------------------------------------------------------------------
+
+
+def case_fields(case: Any, *, tz: ZoneInfo) -> list[dict[str, Any]]:
+    fields = [
+        f"*Severity*\n{severity_label(case.severity)}",
+        f"*Status*\n{STATUS_LABELS.get(case.status, escape(case.status))}",
+        f"*Organization*\n{escape(case.org_short_name)} ({escape(case.org_id)})",
+        f"*Requester*\n{mention(case.requester_id)} {escape(case.requester_name)}",
+        f"*Response due*\n{local_time(case.response_due_at, tz)}"
+        + (" (acknowledged)" if case.acknowledged_at else ""),
+        f"*Assignee*\n{mention(case.assignee_id) if case.assignee_id else 'nobody yet'}",
+    ]
+    return [{"type": "mrkdwn", "text": f} for f in fields]
+
+
+def staff_card(
+    case: Any, *, tz: ZoneInfo, nlu_confidence: float | None, source: str = "New case"
+) -> dict[str, Any]:
+    """The staff channel's card for a case: details, due time and the staff buttons."""
+    header = f"*{escape(source)} {escape(case.number)}* · {severity_label(case.severity)}"
+    details = [
+        f"*Description:* {escape_plain(case.description, limit=1200)}",
+        f"*Business impact:* {escape_plain(case.business_impact, limit=800)}",
+    ]
+    if case.conversation_id:
+        details.append(f"*Conversation ID:* {escape(case.conversation_id)}")
+    confidence = f"{nlu_confidence:.0%}" if nlu_confidence is not None else "n/a (typed fields)"
+    blocks: list[dict[str, Any]] = [
+        _section(header),
+        {"type": "section", "fields": case_fields(case, tz=tz)},
+        _section("\n".join(details)),
+        _context(f"NLU confidence: {confidence} · due times in the customer's time ({tz.key})"),
+    ]
+    if case.status != "closed":
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"staff:{case.number}",
+                "elements": [
+                    _staff_button(ix.STAFF_TAKE, "Take", case.number, primary=True),
+                    _staff_button(ix.STAFF_REQUEST_INFO, "Request info", case.number),
+                    _staff_button(ix.STAFF_PROPOSE, "Propose resolution", case.number),
+                    _staff_button(ix.STAFF_SEVERITY, "Change severity", case.number),
+                ],
+            }
+        )
+    text = f"{source} {case.number} · {severity_label(case.severity)} · {case.org_short_name}"
+    return {"text": escape(text), "blocks": blocks}
+
+
+def requester_card(case: Any, *, tz: ZoneInfo) -> dict[str, Any]:
+    """The requester's view of their case, updated in place as it changes."""
+    blocks = [
+        _section(f"*Case {escape(case.number)}* · {escape_plain(case.title, limit=200)}"),
+        {"type": "section", "fields": case_fields(case, tz=tz)},
+        _context(
+            "This card updates as the case changes. Reply in this conversation to add information."
+        ),
+    ]
+    return {"text": escape(f"Case {case.number}: {case.title}"), "blocks": blocks}
+
+
+def _staff_button(action_id: str, label: str, case_number: str, *, primary: bool = False):
+    element: dict[str, Any] = {
+        "type": "button",
+        "action_id": action_id,
+        "text": _plain(label),
+        "value": case_number,
+    }
+    if primary:
+        element["style"] = "primary"
+    return element
+
+
+def notice(text: str) -> dict[str, Any]:
+    """A plain engine message for the staff channel or a DM (escaped, no buttons)."""
+    escaped = escape_plain(text, limit=SECTION_LIMIT)
+    return {"text": escaped, "blocks": [_section(escaped)]}
+
+
+def join_button(conversation_key: str) -> dict[str, Any]:
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": ix.STAFF_JOIN,
+                "text": _plain("Join"),
+                "value": conversation_key[: ix.MAX_VALUE_CHARS],
+            }
+        ],
+    }
+
+
+# ---- modals ----------------------------------------------------------------------------
+
+
+def _input(
+    block_id: str,
+    label: str,
+    *,
+    multiline: bool,
+    optional: bool,
+    initial: str = "",
+    max_length: int = 3000,
+    hint: str | None = None,
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "multiline": multiline,
+        "max_length": max_length,
+    }
+    if initial:
+        element["initial_value"] = initial[:max_length]
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "label": _plain(label),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = _plain(hint, limit=150)
+    return block
+
+
+def report_modal(*, initial_text: str, metadata: dict[str, Any]) -> dict[str, Any]:
+    """Case details: what is broken, how it hurts the business, the conversation ID."""
+    return {
+        "type": "modal",
+        "callback_id": ix.REPORT_MODAL,
+        "title": _plain("Report to support"),
+        "submit": _plain("Send"),
+        "close": _plain("Cancel"),
+        "private_metadata": json.dumps(metadata)[:3000],
+        "blocks": [
+            _input(
+                "description",
+                "What is going wrong?",
+                multiline=True,
+                optional=False,
+                initial=initial_text,
+            ),
+            _input(
+                "impact",
+                "Business impact",
+                multiline=True,
+                optional=True,
+                hint="What can't people do, how many are affected, is there a workaround?",
+            ),
+            _input(
+                "conversation_id",
+                "Conversation ID (if any)",
+                multiline=False,
+                optional=True,
+                max_length=64,
+            ),
+        ],
+    }
+
+
+def staff_text_modal(*, action_id: str, case_number: str, channel: str) -> dict[str, Any]:
+    title = "Request info" if action_id == ix.STAFF_REQUEST_INFO else "Propose resolution"
+    label = "Question for the requester" if title == "Request info" else "Proposed resolution"
+    return {
+        "type": "modal",
+        "callback_id": ix.STAFF_TEXT_MODAL,
+        "title": _plain(title),
+        "submit": _plain("Send"),
+        "private_metadata": json.dumps(
+            {"action": action_id, "case": case_number, "channel": channel}
+        ),
+        "blocks": [_input("text", label, multiline=True, optional=False)],
+    }
+
+
+def staff_severity_modal(*, case_number: str, current: int, channel: str) -> dict[str, Any]:
+    options = [{"text": _plain(severity_label(n)), "value": str(n)} for n in (1, 2, 3, 4)]
+    initial = next((o for o in options if o["value"] == str(current)), options[1])
+    return {
+        "type": "modal",
+        "callback_id": ix.STAFF_SEVERITY_MODAL,
+        "title": _plain("Change severity"),
+        "submit": _plain("Change"),
+        "private_metadata": json.dumps({"case": case_number, "channel": channel}),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "severity",
+                "label": _plain(f"New severity for {case_number}"),
+                "element": {
+                    "type": "static_select",
+                    "action_id": "value",
+                    "options": options,
+                    "initial_option": initial,
+                },
+            },
+            _input(
+                "reason",
+                "Reason (shared with the requester)",
+                multiline=True,
+                optional=True,
+                max_length=1000,
+            ),
+        ],
+    }
+
+
+# ---- App Home --------------------------------------------------------------------------
+
+
+def home_view(
+    *, sections: list[tuple[str, list[Any]]], tz: ZoneInfo, can_report: bool
+) -> dict[str, Any]:
+    blocks: list[dict[str, Any]] = [_section("*Support cases*")]
+    if can_report:
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": ix.OPEN_REPORT_MODAL,
+                        "text": _plain("Report a problem"),
+                        "style": "primary",
+                    }
+                ],
+            }
+        )
+    for title, cases in sections:
+        blocks.append({"type": "divider"})
+        blocks.append(_section(f"*{escape(title)}*"))
+        if not cases:
+            blocks.append(_context("None."))
+        for case in cases[:40]:
+            blocks.append(
+                _section(
+                    f"*{escape(case.number)}* · {severity_label(case.severity)} · "
+                    f"{STATUS_LABELS.get(case.status, escape(case.status))}\n"
+                    f"{escape_plain(case.title, limit=200)}\n"
+                    f"Last update {local_time(case.last_update_at, tz)}"
+                )
+            )
+    return {"type": "home", "blocks": blocks[:100]}

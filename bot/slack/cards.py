@@ -1,0 +1,50 @@
+"""Which Slack messages show a case, kept durably so cards can be updated in place.
+
+Two messages per case: the staff card in the staff channel (its thread is where staff talk
+about the case) and the requester's card in their conversation. The index lives in the
+store's tracker space under a `slack:` prefix, so it works on SQLite and Redis alike and
+survives restarts and replicas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+STAFF = "staff"
+REQUESTER = "requester"
+
+
+@dataclass(frozen=True)
+class CardRef:
+    role: str
+    channel: str
+    ts: str
+
+
+class CardIndex:
+    def __init__(self, *, store: Any) -> None:
+        self.trackers = store.trackers
+
+    def remember(self, case_number: str, card: CardRef) -> None:
+        cards = [c for c in self.cards(case_number) if c.role != card.role]
+        cards.append(card)
+        self.trackers.save(
+            f"slack:cards:{case_number}",
+            [{"role": c.role, "channel": c.channel, "ts": c.ts} for c in cards],
+        )
+        if card.role == STAFF:
+            self.trackers.save(
+                f"slack:thread:{card.channel}:{card.ts}", [{"case_number": case_number}]
+            )
+
+    def cards(self, case_number: str) -> list[CardRef]:
+        rows = self.trackers.load(f"slack:cards:{case_number}")
+        return [CardRef(role=r["role"], channel=r["channel"], ts=r["ts"]) for r in rows]
+
+    def card(self, case_number: str, role: str) -> CardRef | None:
+        return next((c for c in self.cards(case_number) if c.role == role), None)
+
+    def case_of_staff_thread(self, channel: str, thread_ts: str) -> str | None:
+        rows = self.trackers.load(f"slack:thread:{channel}:{thread_ts}")
+        return str(rows[0]["case_number"]) if rows else None

@@ -1,0 +1,238 @@
+"""Delivering the engine's messages to the right places in Slack.
+
+REQUESTER messages go to the conversation they belong to (the origin, or the case's thread for
+staff updates); STAFF messages go to the staff channel, as a case card for a new case and in
+the card's thread afterwards; NOTIFY messages go by DM to each recipient. Case cards are
+updated in place with `chat.update` whenever a case changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.messages import Audience, Outbound
+from bot.slack import blocks
+from bot.slack.cards import REQUESTER, STAFF, CardIndex, CardRef
+from bot.slack.people import TimeZones
+from bot.slack.places import Place
+
+log = logging.getLogger(__name__)
+
+# Engine answers to an actor that only the actor should see (ephemeral in Slack).
+PRIVATE_KINDS = frozenset(
+    {
+        "permission_denied",
+        "usage",
+        "invalid_case_number",
+        "case_not_found",
+        "case_closed",
+        "store_unavailable",
+        "store_error",
+    }
+)
+BROADCAST_KINDS = frozenset({"staff_escalation", "staff_case_closed"})
+SILENT_KINDS = frozenset({"staff_reply_receipt"})  # the reply is already in the thread
+
+
+class Delivery:
+    def __init__(
+        self, *, client: Any, store: Any, directory: Any, cards: CardIndex, zones: TimeZones
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.directory = directory
+        self.cards = cards
+        self.zones = zones
+
+    @property
+    def staff_channel(self) -> str:
+        return str(self.directory.staff_channel)
+
+    def deliver(
+        self,
+        outbounds: list[Outbound],
+        *,
+        origin: Place | None,
+        owner_id: str | None,
+        actor_id: str | None = None,
+    ) -> None:
+        """Post each message; a failing Slack call is logged and the rest still go out."""
+        changed: set[str] = set()
+        for outbound in outbounds:
+            try:
+                if outbound.audience is Audience.REQUESTER:
+                    self._to_requester(
+                        outbound, origin=origin, owner_id=owner_id, actor_id=actor_id
+                    )
+                elif outbound.audience is Audience.STAFF:
+                    self._to_staff(outbound, origin=origin, actor_id=actor_id)
+                else:
+                    self._to_notified(outbound)
+            except SlackApiError as error:
+                log.warning(
+                    "Slack refused a %s message: %s", outbound.kind, error.response.get("error")
+                )
+            if outbound.case_number and outbound.kind != "staff_handoff":
+                changed.add(outbound.case_number)
+        for number in sorted(changed):
+            self.refresh_cards(number)
+
+    # ---- requester ------------------------------------------------------------------------
+
+    def _to_requester(
+        self,
+        outbound: Outbound,
+        *,
+        origin: Place | None,
+        owner_id: str | None,
+        actor_id: str | None,
+    ) -> None:
+        key = outbound.data.get("conversation_key")
+        place = Place.from_key(str(key)) if key else origin
+        owner = outbound.recipients[0] if outbound.recipients else owner_id
+        if place is None and owner:
+            place = Place(channel=self.open_dm(owner))
+        if place is None or not owner:
+            log.warning("no place to deliver a %s message", outbound.kind)
+            return
+        private = outbound.kind in PRIVATE_KINDS and actor_id and origin is not None
+        if private and key is None and not place.channel.startswith("D"):
+            # A refusal answers only the person who tried; the rest of the thread never sees it.
+            self.ephemeral(place, str(actor_id), outbound.text)
+            return
+        payload = blocks.message(outbound, owner_id=owner, conversation_key=place.conversation_key)
+        self.post(place, payload)
+        if outbound.kind == "case_created" and outbound.case_number:
+            self._post_requester_card(outbound.case_number, place)
+
+    def _post_requester_card(self, case_number: str, place: Place) -> None:
+        if self.cards.card(case_number, REQUESTER) is not None:
+            return
+        case = self.store.cases.get_case(case_number)
+        if case is None:
+            return
+        tz = self.zones.of(case.requester_id)
+        response = self.post(place, blocks.requester_card(case, tz=tz))
+        if response is not None:
+            self.cards.remember(
+                case_number, CardRef(REQUESTER, str(response["channel"]), str(response["ts"]))
+            )
+
+    # ---- staff ----------------------------------------------------------------------------
+
+    def _to_staff(self, outbound: Outbound, *, origin: Place | None, actor_id: str | None) -> None:
+        channel = outbound.recipients[0] if outbound.recipients else self.staff_channel
+        if outbound.kind in SILENT_KINDS:
+            return
+        if outbound.kind in PRIVATE_KINDS and actor_id:
+            self.ephemeral(origin or Place(channel), actor_id, outbound.text)
+            return
+        if outbound.kind == "staff_handoff" and outbound.case_number:
+            self.post_staff_card(outbound.case_number, channel=channel)
+            return
+        card = self.cards.card(outbound.case_number, STAFF) if outbound.case_number else None
+        if card is not None:
+            payload = blocks.notice(outbound.text)
+            if outbound.kind in BROADCAST_KINDS:
+                payload["reply_broadcast"] = True
+            self.post(Place(card.channel, card.ts), payload)
+            return
+        payload = blocks.notice(outbound.text)
+        if outbound.kind == "staff_handoff_request" and outbound.buttons:
+            payload["blocks"].append(blocks.join_button(outbound.buttons[0].value))
+        self.post(Place(channel), payload)
+
+    def post_staff_card(self, case_number: str, *, channel: str, source: str = "New case") -> None:
+        if self.cards.card(case_number, STAFF) is not None:
+            return  # a retried handoff must not post a second card
+        case = self.store.cases.get_case(case_number)
+        if case is None:
+            return
+        payload = blocks.staff_card(
+            case,
+            tz=self.zones.of(case.requester_id),
+            nlu_confidence=self.nlu_confidence(case.origin_thread),
+            source=source,
+        )
+        response = self.post(Place(channel), payload)
+        if response is not None:
+            self.cards.remember(
+                case_number, CardRef(STAFF, str(response["channel"]), str(response["ts"]))
+            )
+
+    def nlu_confidence(self, conversation_key: str | None) -> float | None:
+        """How sure the NLU was about the report that led to the case (typed, not a button)."""
+        if not conversation_key:
+            return None
+        for event in reversed(self.store.trackers.load(conversation_key)):
+            if event.get("event") != "user":
+                continue
+            intent = (event.get("parse_data") or {}).get("intent") or {}
+            confidence = intent.get("confidence")
+            if intent.get("name") == "report_issue" and isinstance(confidence, int | float):
+                return float(confidence)
+        return None
+
+    # ---- others ---------------------------------------------------------------------------
+
+    def _to_notified(self, outbound: Outbound) -> None:
+        for recipient in outbound.recipients:
+            self.post(Place(self.open_dm(recipient)), blocks.notice(outbound.text))
+        if outbound.kind == "notify_contacts":
+            self.post(
+                Place(self.staff_channel),
+                blocks.notice(
+                    "Report from an employee who is not a designated contact "
+                    "(no case was created): " + outbound.text
+                ),
+            )
+
+    def refresh_cards(self, case_number: str) -> None:
+        """Show the case as it is now on both of its cards (chat.update)."""
+        cards = self.cards.cards(case_number)
+        if not cards:
+            return
+        case = self.store.cases.get_case(case_number)
+        if case is None:
+            return
+        tz = self.zones.of(case.requester_id)
+        for card in cards:
+            if card.role == STAFF:
+                payload = blocks.staff_card(
+                    case, tz=tz, nlu_confidence=self.nlu_confidence(case.origin_thread)
+                )
+            else:
+                payload = blocks.requester_card(case, tz=tz)
+            try:
+                self.client.chat_update(channel=card.channel, ts=card.ts, **payload)
+            except SlackApiError as error:
+                log.warning(
+                    "could not update the card of %s: %s", case_number, error.response.get("error")
+                )
+
+    # ---- Slack calls ----------------------------------------------------------------------
+
+    def open_dm(self, user_id: str) -> str:
+        response = self.client.conversations_open(users=user_id)
+        return str(response["channel"]["id"])
+
+    def post(self, place: Place, payload: dict[str, Any]) -> Any:
+        arguments = dict(payload)
+        if place.thread_ts:
+            arguments["thread_ts"] = place.thread_ts
+        return self.client.chat_postMessage(
+            channel=place.channel, unfurl_links=False, unfurl_media=False, **arguments
+        )
+
+    def ephemeral(self, place: Place, user_id: str, text: str) -> None:
+        payload = blocks.notice(text)
+        arguments: dict[str, Any] = {"channel": place.channel, "user": user_id, **payload}
+        if place.thread_ts:
+            arguments["thread_ts"] = place.thread_ts
+        try:
+            self.client.chat_postEphemeral(**arguments)
+        except SlackApiError as error:
+            log.warning("could not answer privately: %s", error.response.get("error"))

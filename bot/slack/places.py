@@ -1,0 +1,43 @@
+"""Where a conversation lives in Slack, and the text Slack sends us turned back into plain text.
+
+A conversation key is the DM channel ("D123") or a channel thread ("C123:1700000000.0001");
+the engine keys its state on it and the adapter posts replies back to the same place.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Place:
+    channel: str
+    thread_ts: str | None = None
+
+    @property
+    def conversation_key(self) -> str:
+        return f"{self.channel}:{self.thread_ts}" if self.thread_ts else self.channel
+
+    @classmethod
+    def from_key(cls, key: str) -> Place:
+        channel, _, thread_ts = key.partition(":")
+        return cls(channel=channel, thread_ts=thread_ts or None)
+
+
+def place_of_message(event: dict) -> Place:
+    """DMs are one conversation per DM; in channels each thread is its own conversation."""
+    channel = str(event.get("channel", ""))
+    if event.get("channel_type") == "im" or channel.startswith("D"):
+        return Place(channel=channel, thread_ts=event.get("thread_ts"))
+    return Place(channel=channel, thread_ts=event.get("thread_ts") or event.get("ts"))
+
+
+def plain_text(slack_text: str, *, bot_user_id: str | None) -> str:
+    """Slack's message text as the person typed it: no bot mention, entities decoded."""
+    text = str(slack_text or "")
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>", " ", text)
+    text = html.unescape(text)  # Slack sends &amp; &lt; &gt; for literal & < >
+    return " ".join(text.split()) if "\n" not in text else text.strip()

@@ -1,0 +1,64 @@
+"""Build everything `supportbot serve` needs and run it in Socket Mode or HTTP mode."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from typing import Any
+
+from bot.slack.app import create_app
+from bot.slack.settings import SlackSettings
+
+log = logging.getLogger(__name__)
+
+
+def build(
+    settings: SlackSettings, *, contacts: str | None, data_dir: str | None, verify_requests: bool
+) -> tuple[Any, Any]:
+    """(app, store): the engine on the configured store (REDIS_URL or SQLite) and directory."""
+    from bot.engine import open_engine
+
+    engine = open_engine(contacts=contacts, data_dir=data_dir)
+    app = create_app(
+        engine=engine,
+        store=engine.store,
+        directory=engine.directory,
+        settings=settings,
+        verify_requests=verify_requests,
+    )
+    return app, engine.store
+
+
+def wait_for_signal() -> None:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+
+
+def serve_http(app: Any, store: Any, *, host: str, port: int) -> None:
+    from bot.slack.http_server import EVENTS_PATH, HEALTH_PATH, SlackHTTPServer
+
+    server = SlackHTTPServer((host, port), app=app, store=store)
+    log.warning(
+        "serving Slack on http://%s:%d%s (health: %s)", host, server.port, EVENTS_PATH, HEALTH_PATH
+    )
+    server.start_in_background()
+    try:
+        wait_for_signal()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def serve_socket(app: Any, settings: SlackSettings) -> None:
+    from bot.slack.socket_mode import WatchedSocketModeHandler
+
+    handler = WatchedSocketModeHandler(app, settings.app_token)
+    handler.connect()
+    log.warning("connected to Slack in Socket Mode")
+    try:
+        wait_for_signal()
+    finally:
+        handler.close()
