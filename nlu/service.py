@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from nlu.entities import Entity, EntityExtractor
+from nlu.evaluate import Prediction
 from nlu.features import classifier_text
 from nlu.issues import split_issues
 from nlu.kb import KbMatch, KnowledgeBase, load_entries
@@ -99,9 +101,31 @@ class NluService:
             result.issues = len(result.issue_spans)
         return result
 
+    @property
+    def knowledge_base(self) -> KnowledgeBase:
+        return self._kb
+
     def answer(self, text: str) -> KbMatch | None:
         clean = clean_slack_text(str(text)[:MAX_TEXT_CHARS]).text
         return self._kb.answer(clean) if clean.strip() else None
+
+
+def service_prediction(service: NluService) -> Callable[[str], Prediction]:
+    """Adapter for `nlu.evaluate`: the service's view of one text as a `Prediction`."""
+
+    def predict(text: str) -> Prediction:
+        result = service.parse(text)
+        entities = tuple((entity.entity, entity.value) for entity in result.entities)
+        return Prediction(
+            result.intent,
+            result.impact,
+            result.workaround,
+            result.severity,
+            result.issues,
+            entities,
+        )
+
+    return predict
 
 
 _lock = threading.Lock()

@@ -1,0 +1,85 @@
+"""`supportbot nlu parse` (JSON lines in, JSON lines out) and `supportbot nlu test`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot.cli.errors import UsageError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("nlu", help="parse messages or evaluate the NLU")
+    commands = parser.add_subparsers(dest="nlu_command", metavar="ACTION")
+    parse = commands.add_parser("parse", help="read lines (JSON with 'text' or plain text)")
+    parse.set_defaults(handler=run_parse)
+    test = commands.add_parser("test", help="evaluate on the held-out split, save PNG plots")
+    test.add_argument(
+        "--out", type=Path, default=Path("results"), help="directory for plots and report"
+    )
+    test.set_defaults(handler=run_test)
+    parser.set_defaults(handler=lambda _args: _missing_action())
+
+
+def _missing_action() -> int:
+    raise UsageError("choose an action: parse or test")
+
+
+def read_text(line: str) -> str:
+    """A line is a JSON object with "text", or the text itself."""
+    stripped = line.rstrip("\n")
+    if stripped.lstrip().startswith("{"):
+        try:
+            document = json.loads(stripped)
+        except json.JSONDecodeError:
+            return stripped
+        if isinstance(document, dict) and isinstance(document.get("text"), str):
+            return document["text"]
+        raise UsageError('a JSON input line needs a string field "text"')
+    return stripped
+
+
+def run_parse(_args: argparse.Namespace) -> int:
+    from nlu.service import get_service
+
+    service = get_service()
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        result = service.parse(read_text(line))
+        print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
+    return 0
+
+
+def run_test(args: argparse.Namespace) -> int:
+    from nlu.evaluate import (
+        evaluate_kb,
+        evaluate_predictions,
+        format_report,
+        load_kb_eval,
+        save_confusion_plot,
+        save_json,
+    )
+    from nlu.service import get_service, service_prediction
+    from nlu.training_data import load_test_data
+
+    service = get_service()
+    report = evaluate_predictions(load_test_data().examples, service_prediction(service))
+    report["kb"] = evaluate_kb(service.knowledge_base, load_kb_eval("test"))
+    for task in ("intent", "impact", "workaround", "severity"):
+        print(format_report(task, report[task]))
+        save_confusion_plot(task, report[task], args.out / f"{task}_confusion_matrix.png")
+        print()
+    print(f"severity 1 recall: {report['severity']['s1_recall']:.3f}")
+    print(f"issue count accuracy: {report['issues']['accuracy']:.3f}")
+    print(f"entity recall (annotated): {report['entities']['recall']:.3f}")
+    kb = report["kb"]
+    print(
+        f"knowledge base: top-1 {kb['top1']:.3f} on {kb['paraphrases']} paraphrases, "
+        f"off-topic abstained {kb['off_topic_abstained']:.3f} of {kb['off_topic']}"
+    )
+    save_json(report, args.out / "nlu_report.json")
+    print(f"plots and report saved in {args.out}/")
+    return 0

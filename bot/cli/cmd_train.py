@@ -1,0 +1,34 @@
+"""`supportbot train`: build the NLU model from `nlu/data/train/`, showing progress."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from nlu.model import DEFAULT_SEED, build_model
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("train", help="train the NLU model (deterministic with --seed)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+    parser.add_argument(
+        "--force", action="store_true", help="rebuild even if a model for this data exists"
+    )
+    parser.set_defaults(handler=run)
+
+
+def _progress(task: str, epoch: int, epochs: int, loss: float) -> None:
+    if epoch == 1 or epoch == epochs or epoch % 5 == 0:
+        print(
+            f"  {task:<10} epoch {epoch:>2}/{epochs}  loss {loss:.4f}", file=sys.stderr, flush=True
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    print(f"training the NLU model (seed {args.seed})...", file=sys.stderr, flush=True)
+    directory = build_model(seed=args.seed, progress=_progress, force=args.force)
+    elapsed = time.perf_counter() - started
+    print(f"model ready in {elapsed:.1f} s: {directory}")
+    return 0
