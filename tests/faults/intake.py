@@ -23,7 +23,16 @@ REPORT = (
     "Calls to our Chicago queue drop after 30 seconds, agents call customers back "
     "which takes twice as long"
 )
+IMPACT = "Half of our Chicago agents, about 40 people, cannot take calls for their whole shift"
 DESIGNATED_CONTACT = "U01AAA"
+MAX_INTAKE_TURNS = 8
+
+# What a cooperative designated contact answers to each question of the intake form.
+ANSWERS = {
+    "utter_ask_business_impact": IMPACT,
+    "utter_ask_conversation_id": "skip",
+    "ask_severity": "yes",
+}
 
 
 def scripted_nlu() -> ScriptedNlu:
@@ -57,7 +66,13 @@ def conversation(engine: Engine, key: str, sender_id: str = DESIGNATED_CONTACT) 
 
 
 def walk_to_summary(talk: Conversation) -> Outbound:
-    """Report, skip the conversation ID, accept the suggested severity: the summary to confirm."""
-    talk.say(REPORT)
-    talk.say("skip")
-    return by_kind(talk.say("yes"), "case_summary")
+    """Report the problem and answer each question until the summary to confirm appears."""
+    replies = talk.say(REPORT)
+    for _ in range(MAX_INTAKE_TURNS):
+        kinds = [r.kind for r in replies]
+        if "case_summary" in kinds:
+            return by_kind(replies, "case_summary")
+        question = next((k for k in reversed(kinds) if k in ANSWERS), None)
+        assert question is not None, f"the intake asked something unexpected: {kinds}"
+        replies = talk.say(ANSWERS[question])
+    raise AssertionError(f"no case summary after {MAX_INTAKE_TURNS} answers")
