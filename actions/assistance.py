@@ -126,6 +126,13 @@ class ActionDefaultFallback(Action):
             )
             hand_to_staff(dispatcher, tracker, f"I misunderstood {count} times in a row")
             return [SlotSet("fallback_count", 0.0)]
+        if tracker.get_slot("pending_confirmation"):
+            say(
+                dispatcher,
+                "Sorry, I didn't catch that. Please answer yes or no (or press a button).",
+                kind="fallback",
+            )
+            return [SlotSet("fallback_count", float(count))]
         say(
             dispatcher,
             "Sorry, I didn't understand that. You can describe a problem, ask how to do "

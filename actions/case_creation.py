@@ -60,7 +60,12 @@ def summary_text(draft: CaseDraft, person: PersonView) -> str:
         f"  Requester: {person.name}, {ROLE_LABELS.get(person.role, person.role)}",
         f"  Severity: {severity_text(draft.severity)}",
         f"  Description: {quote(draft.description, limit=600)}",
-        f"  Business impact: {quote(draft.business_impact, limit=600)}",
+        "  Business impact: "
+        + (
+            "as described above"
+            if draft.business_impact == draft.description
+            else quote(draft.business_impact, limit=600)
+        ),
     ]
     if draft.conversation_id:
         lines.append(f"  Conversation ID: {draft.conversation_id}")
@@ -252,6 +257,8 @@ class ActionChangeSeverity(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if tracker.get_slot("pending_confirmation") == "open_as_high":
+            return not_critical_after_all(dispatcher, tracker)
         if tracker.get_slot("pending_confirmation") != "create_case":
             say(dispatcher, "There's no case summary to change right now.", kind="nothing_pending")
             return []
@@ -265,6 +272,31 @@ class ActionChangeSeverity(Action):
             )
             return []
         return [SlotSet("severity", str(chosen)), FollowupAction("action_case_summary")]
+
+
+def not_critical_after_all(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[dict[str, Any]]:
+    """The reporter says it isn't Critical: tell staff no call is coming, go on normally."""
+    person = requester(tracker, dispatcher)
+    if person is None:
+        return clear_intake()
+    say(
+        dispatcher,
+        f"Update: {person.name} ({person.org_short_name}) says the problem isn't Critical "
+        "after all, so no Critical call is expected.",
+        kind="critical_alert_withdrawn",
+        audience=STAFF,
+        recipients=(staff_channel(),),
+    )
+    say(dispatcher, "Thanks, then let's go through it as a normal case.", kind="not_critical")
+    return [
+        SlotSet("pending_confirmation", None),
+        SlotSet("critical_reported", None),
+        SlotSet("suggested_severity", 2.0),
+        SlotSet("severity", None),
+        FollowupAction("case_intake_form"),
+    ]
 
 
 class ActionOpenAsHigh(Action):

@@ -23,7 +23,7 @@ from actions.ports import (
     phone_line,
     staff_channel,
 )
-from actions.replies import NOTIFY, STAFF, YES_NO_BUTTONS, quote, say
+from actions.replies import NOTIFY, STAFF, YES_NO_BUTTONS, button, quote, say
 from actions.runtime import current
 from actions.texts import people_list, severity_text
 from actions.understanding import Understanding, read, to_parse_data
@@ -31,11 +31,13 @@ from actions.validation import conversation_id_problem
 from policy.severity import Impact, Severity, suggest_severity
 
 MIN_DESCRIPTION_WORDS = 6
-MIN_IMPACT_WORDS = 12
+MIN_IMPACT_WORDS = 20
 
 
 def suggestion_for(understanding: Understanding) -> tuple[Severity, list[str]]:
-    """The policy matrix applied to what the NLU read, with reasons in plain words."""
+    """The NLU's severity reading (policy matrix plus the user's words), else the matrix."""
+    if understanding.nlu_severity in (1, 2, 3, 4) and understanding.severity_reasons:
+        return Severity(int(understanding.nlu_severity)), list(understanding.severity_reasons)
     if understanding.impact is not None:
         suggestion = suggest_severity(understanding.impact, understanding.workaround)
         return suggestion.severity, list(suggestion.reasons)
@@ -48,10 +50,7 @@ def suggestion_for(understanding: Understanding) -> tuple[Severity, list[str]]:
 
 def suggestion_text(severity: Severity, reasons: list[str], understanding: Understanding) -> str:
     lines = [f"I'd suggest {severity_text(severity)}, because:"]
-    lines += [f"  • {reason}" for reason in reasons]
-    quoted = [quote(r, limit=120) for r in understanding.severity_reasons if r.strip()]
-    if quoted:
-        lines.append("  • in your words: " + "; ".join(f"“{q}”" for q in quoted[:4]))
+    lines += [f"  • {quote(reason, limit=300)}" for reason in reasons]
     return "\n".join(lines)
 
 
@@ -181,9 +180,13 @@ def route_critical(
         say(
             dispatcher,
             "The recommended path is to open the case now as High, then call and ask to raise "
-            "it to Critical, quoting the case number. Shall I open it as High now?",
+            "it to Critical, quoting the case number. Shall I open it as High now? (If it "
+            "isn't Critical after all, say so and we'll go through it normally.)",
             kind="offer_open_as_high",
-            buttons=YES_NO_BUTTONS,
+            buttons=(
+                *YES_NO_BUTTONS,
+                button("not_critical", "It isn't Critical", "/change_severity"),
+            ),
         )
         text = understanding.text.strip()
         return [

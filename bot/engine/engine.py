@@ -21,7 +21,7 @@ from bot.store.errors import LockNotAcquired, StoreError, StoreUnavailable, Vers
 
 log = logging.getLogger(__name__)
 
-DEFAULT_FALLBACK_THRESHOLD = 0.4
+DEFAULT_FALLBACK_THRESHOLD = 0.2
 TURN_LOCK_TTL_SECONDS = 60.0
 TURN_LOCK_WAIT_SECONDS = 15.0
 DEDUP_TTL_SECONDS = 24 * 3600.0

@@ -9,7 +9,7 @@ from tests.engine.conftest import Entity, Parse, by_kind, texts
 
 REPORT = (
     "Calls to our Chicago queue drop after 30 seconds, agents call customers back "
-    "which takes twice as long"
+    "which takes twice as long for the whole billing team today"
 )
 GOOD_ID = "3f2b9c1e-8a4d-4e5f-9b6a-1c2d3e4f5a6b"
 

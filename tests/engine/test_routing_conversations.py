@@ -143,3 +143,39 @@ def test_an_organization_without_a_backup_contact_gets_no_case(nlu, store, clock
     replies = Conversation(engine, "U09AAA", "D-solo", clock).say(text)
     assert "setup is incomplete" in by_kind(replies, "organization_misconfigured").text
     assert store.cases.list_cases() == []
+
+
+def test_a_contact_can_say_it_is_not_critical_after_all(nlu, talk, store) -> None:
+    script_outage(nlu)
+    ana = talk("U01AAA")
+    offer = by_kind(ana.say(OUTAGE), "offer_open_as_high")
+    replies = ana.press(offer, "not_critical")
+    withdrawn = by_kind(replies, "critical_alert_withdrawn")
+    assert withdrawn.audience is Audience.STAFF
+    ana.say("skip")  # conversation ID
+    nlu.add(Parse(text="medium", intent="change_severity"))
+    summary = by_kind(ana.say("medium"), "case_summary")
+    assert "Severity 3 – Medium" in summary.text
+    created = by_kind(ana.say("yes"), "case_created")
+    assert "raise it to Critical" not in created.text
+    assert store.cases.get_case("CS-1001").severity == 3
+
+
+def test_edit_goes_through_the_questions_again(nlu, talk, store) -> None:
+    from tests.engine.test_intake_flow import REPORT, script_report
+
+    script_report(nlu)
+    ana = talk("U01AAA")
+    ana.say(REPORT)
+    ana.say("skip")
+    summary = by_kind(ana.say("yes"), "case_summary")
+    edited = ana.press(summary, "edit_case")
+    assert "Could you describe the problem" in edited[-1].text
+    # Form answers fill the requested slot whatever the NLU thinks of them.
+    ana.say("Calls drop after 30 seconds on the Chicago billing queue")
+    ana.say("Forty agents call customers back")
+    ana.say("skip")
+    summary = by_kind(ana.say("low"), "case_summary")
+    assert "Description: Calls drop after 30 seconds on the Chicago billing queue" in summary.text
+    assert "Severity 4 – Low" in summary.text
+    assert store.cases.list_cases() == []
