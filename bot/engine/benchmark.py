@@ -21,8 +21,8 @@ from bot.messages import Inbound
 from bot.store.factory import open_store
 
 SCRIPT = (
-    "Since this morning inbound calls to our billing queue drop after about 30 seconds. "
-    "As a workaround agents call the customers back, which slows the team down a lot.",
+    "Inbound calls on the billing queue have bad audio quality for some agents, "
+    "but they can still work with desk phones",
     "3f2b9c1e-8a4d-4e5f-9b6a-1c2d3e4f5a6b",
     "yes",
     "yes",
@@ -71,6 +71,8 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=50)
     args = parser.parse_args()
     result = run(args.conversations)
+    if result["cases_created"] != args.conversations:
+        raise SystemExit(f"expected {args.conversations} cases, got {result['cases_created']}")
     print(
         f"{result['conversations']} conversations, {result['turns']} turns, "
         f"{result['cases_created']} cases: p50 {result['p50_ms']:.1f} ms, "
