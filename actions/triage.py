@@ -129,7 +129,27 @@ def triage(
             data={"problems": list(problems)},
         )
         return [*facts, *[SlotSet(name, None) for name in INTAKE_SLOTS]]
+    mentioned = other_organization_mentioned(person, understanding)
+    if mentioned:
+        say(
+            dispatcher,
+            f"You mentioned {mentioned}, but you're a designated contact of "
+            f"{person.org_name or person.org_short_name} ({person.org_short_name}, ID "
+            f"{person.org_id}), so the case will be for that organization.",
+            kind="organization_note",
+        )
     return facts + start_intake(person, understanding)
+
+
+def other_organization_mentioned(person: PersonView, understanding: Understanding) -> str | None:
+    """An organization named in the message that is not the requester's own."""
+    for value in understanding.entity_values("org_short_name"):
+        if value.strip().lower() != (person.org_short_name or "").lower():
+            return f"the organization “{quote(value, limit=40)}”"
+    for value in understanding.entity_values("org_id"):
+        if value.strip().lower() != (person.org_id or "").lower():
+            return f"the organization ID {quote(value, limit=40)}"
+    return None
 
 
 def start_intake(person: PersonView, understanding: Understanding) -> list[dict[str, Any]]:

@@ -69,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
         conversation_key=args.conversation,
     )
     if interactive:
-        print(f"Chatting as {person.name} ({person.role}). /help for commands, /quit to leave.")
+        role = str(person.role).replace("_", " ").replace("designated", "designated contact,")
+        print(f"Chatting as {person.name} ({role}). /help for commands, /quit to leave.")
         return chat.run(_prompted_lines(), echo=False)
     return chat.run(sys.stdin, echo=True)
 

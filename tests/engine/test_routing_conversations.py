@@ -179,3 +179,19 @@ def test_edit_goes_through_the_questions_again(nlu, talk, store) -> None:
     assert "Description: Calls drop after 30 seconds on the Chicago billing queue" in summary.text
     assert "Severity 4 – Low" in summary.text
     assert store.cases.list_cases() == []
+
+
+def test_another_organization_named_in_a_report_is_pointed_out(nlu, talk) -> None:
+    from tests.engine.conftest import Entity
+
+    text = "Org 7c9e6679-7425-40de-944b-e07fc1f90ae7 has broken wallboard totals since Monday"
+    nlu.add(
+        Parse(
+            text=text,
+            intent="report_issue",
+            impact="minor",
+            entities=[Entity("org_id", "7c9e6679-7425-40de-944b-e07fc1f90ae7", 4, 40)],
+        )
+    )
+    note = by_kind(talk("U01AAA").say(text), "organization_note")
+    assert "7c9e6679-7425-40de-944b-e07fc1f90ae7" in note.text and "Acme Corp" in note.text
