@@ -61,3 +61,15 @@ local removed = redis.call('ZREM', KEYS[1], ARGV[1])
 if removed == 1 then redis.call('HDEL', KEYS[2], ARGV[1]) end
 return removed
 """
+
+# KEYS: tracker; ARGV: the new events as a JSON array, TTL in ms.
+# Joins the arrays as text ("[a,b]" + "[c]" -> "[a,b,c]"), so nothing is decoded on the server.
+APPEND_TRACKER = """
+local current = redis.call('GET', KEYS[1])
+local joined = ARGV[1]
+if current and current ~= '[]' then
+  joined = string.sub(current, 1, -2) .. ',' .. string.sub(ARGV[1], 2)
+end
+redis.call('SET', KEYS[1], joined, 'PX', ARGV[2])
+return 1
+"""

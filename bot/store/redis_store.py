@@ -10,15 +10,16 @@ optional namespace (`?namespace=NAME` in the URL or `SUPPORTBOT_REDIS_NAMESPACE`
 | `audit:<n>` | stream | one entry per recorded change: at, actor, action, changes |
 | `idempotency` | hash | idempotency key -> case sequence |
 | `index:all`, `index:org:<org>`, `index:requester:<id>` | sorted sets | case sequences |
-| `tracker:<conversation>` | list | the conversation's events as JSON, with a TTL |
+| `tracker:<conversation>` | string | the conversation's events as a JSON array, with a TTL |
 | `seen:<event id>` | string | a Slack event id, expiring after its TTL |
 | `lock:<name>` | string | the owner token, expiring after the lock's TTL |
 | `timers:due`, `timers:data` | sorted set, hash | due time (microseconds) and payload per timer |
 
 Atomicity: case creation and case updates are Lua scripts (create checks the idempotency key,
 takes the next number and writes case, indexes and first audit entry in one step; update writes
-only when the version it read is still current, and retries otherwise). Tracker writes are
-MULTI/EXEC transactions. Locks and timer claims are compare-and-delete scripts.
+only when the version it read is still current, and retries otherwise). A tracker is one
+value, so a save is one SET and an append one script. Locks and timer claims are
+compare-and-delete scripts.
 """
 
 from __future__ import annotations
@@ -280,47 +281,52 @@ class RedisCaseStore:
 
 
 class RedisTrackerStore:
-    """Conversation events as a list of JSON strings; writes are MULTI/EXEC transactions."""
+    """A conversation's events as one JSON array string with a TTL.
+
+    One value per conversation makes a turn's load and save one command each, with a single
+    JSON decode or encode; appends (rare: staff replies) join the arrays inside a script.
+    """
 
     def __init__(self, conn: RedisConnection, *, ttl_seconds: float) -> None:
         self._conn = conn
         self._ttl_ms = _milliseconds(ttl_seconds)
+        self._append = conn.client.register_script(lua.APPEND_TRACKER)
 
     def load(self, conversation_key: str) -> list[dict[str, Any]]:
-        rules.require_text("conversation_key", conversation_key)
-        key = self._conn.key("tracker", conversation_key)
-        return [json.loads(e) for e in self._conn.call(lambda client: client.lrange(key, 0, -1))]
+        key = self._key(conversation_key)
+        stored = self._conn.call(lambda client: client.get(key))
+        return [] if stored is None else list(json.loads(stored))
 
     def append(self, conversation_key: str, events: list[dict[str, Any]]) -> None:
-        self._write(conversation_key, events, replace=False)
+        key = self._key(conversation_key)
+        encoded = self._encode(events)
+        if not events:
+            return
+        self._conn.call(
+            lambda client: self._append(keys=[key], args=[encoded, self._ttl_ms], client=client)
+        )
 
     def save(self, conversation_key: str, events: list[dict[str, Any]]) -> None:
-        self._write(conversation_key, events, replace=True)
+        key = self._key(conversation_key)
+        encoded = self._encode(events)
+        if not events:
+            self._conn.call(lambda client: client.delete(key))
+            return
+        self._conn.call(lambda client: client.set(key, encoded, px=self._ttl_ms))
 
     def delete(self, conversation_key: str) -> None:
-        rules.require_text("conversation_key", conversation_key)
-        key = self._conn.key("tracker", conversation_key)
+        key = self._key(conversation_key)
         self._conn.call(lambda client: client.delete(key))
 
-    def _write(self, conversation_key: str, events: list[dict[str, Any]], *, replace: bool) -> None:
+    def _key(self, conversation_key: str) -> str:
         rules.require_text("conversation_key", conversation_key)
+        return self._conn.key("tracker", conversation_key)
+
+    @staticmethod
+    def _encode(events: list[dict[str, Any]]) -> str:
         if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
             raise InvalidInput("events must be a list of dicts")
-        encoded = [rules.require_json("event", event) for event in events]
-        if not encoded and not replace:
-            return
-        key = self._conn.key("tracker", conversation_key)
-
-        def write(client: Any) -> None:
-            pipe = client.pipeline(transaction=True)
-            if replace:
-                pipe.delete(key)
-            if encoded:
-                pipe.rpush(key, *encoded)
-                pipe.pexpire(key, self._ttl_ms)
-            pipe.execute()
-
-        self._conn.call(write)
+        return rules.require_json("event", events)
 
 
 class RedisDeduplicator:
