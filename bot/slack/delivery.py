@@ -34,6 +34,7 @@ PRIVATE_KINDS = frozenset(
     }
 )
 BROADCAST_KINDS = frozenset({"staff_escalation", "staff_case_closed"})
+FRESH_CARD_KINDS = frozenset({"staff_handoff", "case_created"})  # cards just posted as they are
 SILENT_KINDS = frozenset({"staff_reply_receipt"})  # the reply is already in the thread
 
 
@@ -75,7 +76,7 @@ class Delivery:
                 log.warning(
                     "Slack refused a %s message: %s", outbound.kind, error.response.get("error")
                 )
-            if outbound.case_number and outbound.kind != "staff_handoff":
+            if outbound.case_number and outbound.kind not in FRESH_CARD_KINDS:
                 changed.add(outbound.case_number)
         for number in sorted(changed):
             self.refresh_cards(number)

@@ -37,6 +37,7 @@ class Call:
     params: dict[str, Any]
     authorization: str
     at: float
+    response: dict[str, Any] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Any:
         return self.params[key]
@@ -76,7 +77,9 @@ class FakeSlack:
         self._ts = itertools.count(1)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -167,15 +170,15 @@ class FakeSlack:
                     self.headers.get("Content-Type", ""), self.rfile.read(length)
                 )
                 with fake._lock:
-                    fake.calls.append(
-                        Call(method, params, self.headers.get("Authorization", ""), time.time())
-                    )
                     pending = fake.failures.get(method)
                     failure = pending.pop(0) if pending else None
+                    answer = failure.body if failure else fake._answer(method, params)
+                    authorization = self.headers.get("Authorization", "")
+                    fake.calls.append(Call(method, params, authorization, time.time(), answer))
                 if failure is not None:
                     self._send(failure.status, failure.body, retry_after=failure.retry_after)
                     return
-                self._send(200, fake._answer(method, params))
+                self._send(200, answer)
 
             def _send(self, status: int, body: dict[str, Any], retry_after: int | None = None):
                 encoded = json.dumps(body).encode()
