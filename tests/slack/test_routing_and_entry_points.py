@@ -48,9 +48,10 @@ def test_critical_goes_to_the_phone_and_alerts_staff(slack, fake_slack, store) -
     alert = last_post(slack, channel=STAFF_CHANNEL, containing="Critical call is coming")
     assert "Ana Ruiz" in alert["text"]
     offer = last_post(slack, channel="D01AAA", containing="open the case now as High")
-    assert [
+    labels = [
         e["text"]["text"] for b in offer["blocks"] if b["type"] == "actions" for e in b["elements"]
-    ] == ["Yes", "No"]
+    ]
+    assert labels[:2] == ["Yes", "No"]
     assert store.cases.list_cases() == []  # never a Critical case from chat
 
 
