@@ -173,7 +173,9 @@ class ActionCreateCase(Action):
                 else None,
             },
         )
-        if created:
+        if created or case.staff_thread is None:
+            # A replayed confirmation means the creating turn failed after the case was
+            # written; staff may never have received it, and a repeat beats a lost handoff.
             say(
                 dispatcher,
                 staff_handoff_text(case, person, due_text),
@@ -182,7 +184,11 @@ class ActionCreateCase(Action):
                 recipients=(staff_channel(),),
                 case_number=case.number,
                 buttons=(button("take_case", "Take", case.number),),
-                data={"org_short_name": case.org_short_name, "severity": case.severity},
+                data={
+                    "org_short_name": case.org_short_name,
+                    "severity": case.severity,
+                    "repeat": not created,
+                },
             )
         return [
             *clear_intake(),

@@ -161,3 +161,29 @@ def test_conversation_resumes_after_a_restart(nlu, talk, data_dir, clock) -> Non
         assert reopened.cases.get_case("CS-1001") is not None
     finally:
         reopened.close()
+
+
+def test_staff_get_the_handoff_when_the_creating_turn_failed_after_writing(
+    nlu, talk, store, data_dir
+) -> None:
+    script_report(nlu)
+    ana = talk("U01AAA")
+    ana.say(REPORT)
+    ana.say("skip")
+    ana.say("yes")
+    breaker = sqlite3.connect(data_dir / "supportbot.sqlite3")
+    breaker.execute(  # the case is written, then saving the conversation fails
+        "CREATE TRIGGER refuse BEFORE INSERT ON tracker_events "
+        "BEGIN SELECT RAISE(ABORT, 'disk'); END"
+    )
+    breaker.commit()
+    assert [r.kind for r in ana.say("yes")] == ["store_unavailable"]
+    assert len(store.cases.list_cases()) == 1
+    breaker.execute("DROP TRIGGER refuse")
+    breaker.commit()
+    breaker.close()
+
+    retried = ana.say("yes")
+    assert "already open: CS-1001" in by_kind(retried, "case_created").text
+    assert by_kind(retried, "staff_handoff").case_number == "CS-1001"
+    assert len(store.cases.list_cases()) == 1
