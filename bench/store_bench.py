@@ -27,6 +27,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +121,11 @@ def _percentile(ordered: list[float], fraction: float) -> float:
 
 
 def run_level(
-    backend: Backend, *, conversations: int, processes: int, seconds: float
+    backend: Backend,
+    *,
+    conversations: int,
+    processes: int,
+    seconds: float,
 ) -> LevelResult:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
@@ -133,13 +138,24 @@ def run_level(
     label = f"bench-{uuid.uuid4().hex[:8]}-{conversations}"
     procs = [
         context.Process(
-            target=_worker, args=(backend, threads, seconds, label, barrier, queue, index)
+            target=_worker,
+            args=(backend, threads, seconds, label, barrier, queue, index),
         )
         for index, threads in enumerate(per_process)
     ]
     for proc in procs:
         proc.start()
-    results = [queue.get(timeout=BARRIER_TIMEOUT_SECONDS + seconds * 10) for _ in procs]
+    results = []
+    give_up = time.monotonic() + BARRIER_TIMEOUT_SECONDS + seconds * 10
+    while len(results) < len(procs):
+        try:
+            results.append(queue.get(timeout=1))
+        except Empty:
+            dead = [p.exitcode for p in procs if p.exitcode not in (None, 0)]
+            if dead or time.monotonic() > give_up:
+                for proc in procs:
+                    proc.kill()
+                raise RuntimeError(f"benchmark workers died or hung (exit codes {dead})") from None
     for proc in procs:
         proc.join(timeout=60)
     errors = [r[5] for r in results if r[5]]

@@ -88,7 +88,7 @@ class TurnLog:
 def converse(engine: Engine, key: str, log: TurnLog, lock: threading.Lock) -> None:
     """One conversation from report to case; every turn's latency goes into `log`."""
     text = REPORT
-    for _ in range(MAX_TURNS_PER_CONVERSATION):
+    for turn in range(MAX_TURNS_PER_CONVERSATION):
         started = time.perf_counter()
         replies = engine.handle(
             Inbound(
@@ -96,6 +96,7 @@ def converse(engine: Engine, key: str, log: TurnLog, lock: threading.Lock) -> No
                 text=text,
                 conversation_key=key,
                 received_at=datetime.now(UTC),
+                event_id=f"Ev-{key}-{turn}",  # as Slack sends: de-duplicated by the engine
             )
         )
         elapsed = (time.perf_counter() - started) * 1000
