@@ -24,6 +24,7 @@ compare-and-delete scripts.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -102,7 +103,7 @@ class RedisCaseStore:
         rules.require_text("idempotency_key", idempotency_key)
         rules.require_text("actor_id", actor_id)
         moment = rules.require_moment("now", now)
-        # The number is unknown until the script runs; it is not part of the stored data.
+        # The number is unknown until the script runs, so the stored data leaves it out.
         case = rules.new_case(
             draft=draft,
             number=format_case_number(FIRST_CASE_SEQUENCE),
@@ -134,7 +135,7 @@ class RedisCaseStore:
         )
         created, sequence = int(result[0]), int(result[1])
         if created:
-            return _decode_case(sequence, _encode_case(case)), True
+            return dataclasses.replace(case, number=format_case_number(sequence)), True
         data = result[3]
         if data is None:  # only if someone deleted the case hash by hand
             raise CaseNotFound(f"{format_case_number(sequence)} was created but is missing")
