@@ -14,6 +14,7 @@ optional namespace (`?namespace=NAME` in the URL or `SUPPORTBOT_REDIS_NAMESPACE`
 | `seen:<event id>` | string | a Slack event id, expiring after its TTL |
 | `lock:<name>` | string | the owner token, expiring after the lock's TTL |
 | `timers:due`, `timers:data` | sorted set, hash | due time (microseconds) and payload per timer |
+| `directory:<fingerprint>` | hash | facts looked up about people, per directory file version |
 
 Atomicity: case creation and case updates are Lua scripts (create checks the idempotency key,
 takes the next number and writes case, indexes and first audit entry in one step; update writes
@@ -57,6 +58,8 @@ from bot.store.models import (
     parse_case_number,
 )
 from bot.store.redis_connection import RedisConnection
+from bot.store.redis_directory_cache import DEFAULT_TTL_SECONDS as DEFAULT_DIRECTORY_TTL_SECONDS
+from bot.store.redis_directory_cache import RedisDirectoryCache
 
 __all__ = ["RedisStore", "open_redis_store"]
 
@@ -489,6 +492,12 @@ class RedisStore:
         self.dedup = RedisDeduplicator(self._conn)
         self.locks = RedisLockManager(self._conn)
         self.timers = RedisTimerStore(self._conn)
+
+    def directory_cache(
+        self, *, fingerprint: str, ttl_seconds: float = DEFAULT_DIRECTORY_TTL_SECONDS
+    ) -> RedisDirectoryCache:
+        """People facts shared by replicas, valid for the directory file with `fingerprint`."""
+        return RedisDirectoryCache(self._conn, fingerprint=fingerprint, ttl_seconds=ttl_seconds)
 
     @property
     def key_prefix(self) -> str:
