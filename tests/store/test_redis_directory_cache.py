@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,8 +52,6 @@ def test_a_changed_directory_file_starts_from_an_empty_cache(
 
 
 def test_entries_expire_and_can_be_forgotten(replicas: tuple[RedisStore, RedisStore]) -> None:
-    import time
-
     first, _ = replicas
     short = first.directory_cache(fingerprint="v1", ttl_seconds=0.2)
     short.put("users.info:U1", {"tz": "UTC"})
