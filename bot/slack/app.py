@@ -61,12 +61,13 @@ def create_app(
 ) -> App:
     """The Bolt app with every listener; `verify_requests=False` only for Socket Mode."""
     web_client = client or build_web_client(settings)
+    executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack")
     app = App(
         client=web_client,
         signing_secret=settings.signing_secret,
         request_verification_enabled=verify_requests,
         process_before_response=False,
-        listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack"),
+        listener_executor=executor,
         ignoring_self_events_enabled=True,
         url_verification_enabled=True,
     )
@@ -79,5 +80,6 @@ def create_app(
         clock=clock or getattr(engine, "clock", None) or (lambda: datetime.now(UTC)),
     )
     register_listeners(app, flows)
-    app.flows = flows  # type: ignore[attr-defined]  # for serving (health) and tests
+    app.flows = flows  # type: ignore[attr-defined]  # for serving and tests
+    app.listener_pool = executor  # type: ignore[attr-defined]  # drained on shutdown
     return app

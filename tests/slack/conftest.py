@@ -76,8 +76,10 @@ def settings(fake_slack: FakeSlack) -> SlackSettings:
 
 
 @pytest.fixture
-def app(engine: Engine, store: Any, settings: SlackSettings) -> App:
-    return create_app(engine=engine, store=store, directory=engine.directory, settings=settings)
+def app(engine: Engine, store: Any, settings: SlackSettings) -> Iterator[App]:
+    created = create_app(engine=engine, store=store, directory=engine.directory, settings=settings)
+    yield created
+    created.listener_pool.shutdown(wait=True)  # finish in-flight work before the fake stops
 
 
 @pytest.fixture

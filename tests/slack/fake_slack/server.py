@@ -73,7 +73,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.failures: dict[str, list[Failure]] = {}
         self.timezones = dict(DEFAULT_TIMEZONES)
-        self.socket_url: str | None = None
+        self.socket_urls: list[str] = []  # apps.connections.open hands these out in turn
         self._ts = itertools.count(1)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -156,7 +156,8 @@ class FakeSlack:
         if method in ("views.open", "views.publish", "views.update", "views.push"):
             return {"ok": True, "view": {"id": "V" + ts.replace(".", "")}}
         if method == "apps.connections.open":
-            return {"ok": True, "url": self.socket_url or "ws://127.0.0.1:9/"}
+            url = self.socket_urls.pop(0) if len(self.socket_urls) > 1 else None
+            return {"ok": True, "url": url or (self.socket_urls or ["ws://127.0.0.1:9/"])[0]}
         return {"ok": True}
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
