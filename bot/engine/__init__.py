@@ -13,7 +13,10 @@ How a transport (terminal chat, Slack adapter) uses it::
              # STAFF (the staff channel), NOTIFY (outbound.recipients by DM)
 
 - A button press is an `Inbound` with `action` (Button.action_id) and `action_value`
-  (Button.value, a Rasa payload such as "/affirm"); the payload skips the NLU.
+  (Button.value, a Rasa payload such as "/affirm"); the payload skips the NLU. Requester
+  buttons: confirm_case, edit_case, cancel_case, change_severity, answer_yes, answer_no,
+  not_critical. Staff buttons are not payloads: take_case (value: the case number, call
+  `staff_take`) and join_conversation (value: the requester's conversation key).
 - `conversation_key` is the unit of state and locking ("D123", "C123:1700000000.0001").
 - `event_id` (e.g. Slack's) is deduplicated: a retried delivery returns [] and changes nothing.
 - Staff side: `staff_take`, `staff_request_info`, `staff_propose_resolution`,
