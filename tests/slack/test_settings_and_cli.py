@@ -1,0 +1,104 @@
+"""`supportbot serve` settings: clear one-line errors, exit 2, and tokens never printed."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.cli.main import main
+from bot.slack.settings import DEFAULT_API_URL, SettingsError, SlackSettings
+
+TOKEN = "xoxb-1111-2222-LEAKEDVALUE"
+APP_TOKEN = "xapp-1-A0-3333-LEAKEDAPP"
+
+
+def env(**values: str) -> dict[str, str]:
+    return dict(values)
+
+
+def test_http_mode_needs_bot_token_and_signing_secret() -> None:
+    with pytest.raises(SettingsError, match="SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET"):
+        SlackSettings.from_env(env(), mode="http")
+
+
+def test_socket_mode_needs_the_app_token() -> None:
+    with pytest.raises(SettingsError, match="SLACK_APP_TOKEN"):
+        SlackSettings.from_env(env(SLACK_BOT_TOKEN=TOKEN), mode="socket")
+    with pytest.raises(SettingsError, match="xapp-"):
+        SlackSettings.from_env(
+            env(SLACK_BOT_TOKEN=TOKEN, SLACK_APP_TOKEN="xoxb-wrong"), mode="socket"
+        )
+
+
+def test_a_user_token_is_refused_without_echoing_it() -> None:
+    with pytest.raises(SettingsError) as error:
+        SlackSettings.from_env(
+            env(SLACK_BOT_TOKEN="xoxp-user-SECRET", SLACK_SIGNING_SECRET="s"), mode="http"
+        )
+    assert "SECRET" not in str(error.value)
+
+
+def test_api_url_is_normalised_and_validated() -> None:
+    settings = SlackSettings.from_env(
+        env(
+            SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET="s", SLACK_API_URL="http://127.0.0.1:9/api"
+        ),
+        mode="http",
+    )
+    assert settings.api_url == "http://127.0.0.1:9/api/"
+    default = SlackSettings.from_env(
+        env(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET="s"), mode="http"
+    )
+    assert default.api_url == DEFAULT_API_URL
+    with pytest.raises(SettingsError, match="SLACK_API_URL"):
+        SlackSettings.from_env(
+            env(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET="s", SLACK_API_URL="slack.com"),
+            mode="http",
+        )
+
+
+def test_repr_hides_every_secret() -> None:
+    settings = SlackSettings(bot_token=TOKEN, signing_secret="sig-SECRET", app_token=APP_TOKEN)
+    shown = repr(settings) + str(settings)
+    assert "SECRET" not in shown and "bot_token=set" in shown
+
+
+@pytest.mark.parametrize(
+    ("argv", "environment", "expected"),
+    [
+        (
+            ["serve", "--socket"],
+            {},
+            "missing setting(s): SLACK_BOT_TOKEN, SLACK_APP_TOKEN (set them in the env)",
+        ),
+        (
+            ["serve", "--http", "3000"],
+            {"SLACK_BOT_TOKEN": TOKEN},
+            "missing setting(s): SLACK_SIGNING_SECRET (set them in the env)",
+        ),
+        (["serve", "--http", "port"], {}, "--http needs a port number, got 'port'"),
+        (["serve", "--http", "70000"], {}, "--http port must be 0-65535, got 70000"),
+        (
+            ["serve", "--socket"],
+            {"SLACK_BOT_TOKEN": TOKEN, "SLACK_APP_TOKEN": "xoxb-LEAKED"},
+            "SLACK_APP_TOKEN must be an app-level token starting with xapp-",
+        ),
+    ],
+)
+def test_serve_bad_settings_exit_2_with_one_line(
+    argv, environment, expected, monkeypatch, capsys
+) -> None:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"supportbot serve: {expected}\n"
+    assert captured.out == "" and "LEAKED" not in captured.err
+
+
+def test_serve_needs_a_mode(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve"])
+    assert exit_info.value.code == 2
+    assert "one of the arguments --socket --http is required" in capsys.readouterr().err
