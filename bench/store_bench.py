@@ -8,9 +8,11 @@ worker processes (default 2, one per core; each conversation is a thread in one 
 every conversation go from report to case as fast as the engine answers for `--seconds`, and
 reports turns per second, p50/p99 turn latency, Redis round trips per turn, failed turns and
 cases created. Then it stores `--memory` conversations (the events of a finished intake) and as
-many cases, and reports the bytes each takes. Redis runs as a private server on a free
-loopback port (append-only file, fsync every second) unless `--redis-url` is given; nothing
-else on the machine is touched. Loops are bounded by time and count; all traffic is loopback.
+many cases, and reports the bytes each takes, and the p50/p95 latency of single store
+operations (`--ops` samples each; this replaces `python -m bot.store.benchmark`). Redis runs
+as a private server on a free loopback port (append-only file, fsync every second) unless
+`--redis-url` is given; nothing else on the machine is touched. Loops are bounded by time and
+count; all traffic is loopback.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.store_ops import operation_latencies  # noqa: E402
 from bench.store_redis_server import PrivateRedis  # noqa: E402
 from bench.store_workload import TurnLog, build_engine, converse  # noqa: E402
 from bot.store.models import CaseDraft  # noqa: E402
@@ -278,11 +281,32 @@ def _stored_bytes(backend: Backend) -> tuple[int, int]:
     return size, size
 
 
+def measure_operations(backend: Backend, count: int) -> dict[str, tuple[int, float, float]]:
+    """Single-operation latencies on a fresh namespace or file."""
+    if backend.name == "redis":
+        backend = Backend("redis", backend.location, f"bench-ops-{uuid.uuid4().hex[:8]}")
+    else:
+        backend = Backend("sqlite", str(Path(backend.location).with_suffix(".ops.sqlite3")))
+    store = backend.open()
+    try:
+        return operation_latencies(store, count)
+    finally:
+        store.close()
+        if backend.name == "redis" and backend.namespace:
+            from bot.store.redis_admin import delete_namespace
+
+            delete_namespace(backend.location, backend.namespace)
+
+
 def _fmt_trips(value: float | None) -> str:
     return "n/a (in-process)" if value is None else f"{value:.1f}"
 
 
-def report(levels: list[LevelResult], memory: dict[str, tuple[float, float, int]]) -> str:
+def report(
+    levels: list[LevelResult],
+    memory: dict[str, tuple[float, float, int]],
+    operations: dict[str, dict[str, tuple[int, float, float]]],
+) -> str:
     lines = [
         "| store | concurrent conversations | threads per process | turns | turns/s "
         "| p50 ms | p99 ms | Redis round trips per turn | failed turns | cases created |",
@@ -302,6 +326,10 @@ def report(levels: list[LevelResult], memory: dict[str, tuple[float, float, int]
     ]
     for name, (per_conversation, per_case, events) in memory.items():
         lines.append(f"| {name} | {per_conversation:,.0f} | {events} | {per_case:,.0f} |")
+    lines += ["", "| store | operation | samples | p50 ms | p95 ms |", "|---|---|---|---|---|"]
+    for name, measured in operations.items():
+        for operation, (samples, p50, p95) in measured.items():
+            lines.append(f"| {name} | {operation} | {samples} | {p50:.2f} | {p95:.2f} |")
     return "\n".join(lines)
 
 
@@ -314,6 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--seconds", type=float, default=8.0, help="duration of each level")
     parser.add_argument("--memory", type=int, default=10_000, help="conversations to store")
+    parser.add_argument("--ops", type=int, default=500, help="samples per single operation")
     parser.add_argument("--redis-url", default=None, help="an existing server to use instead")
     args = parser.parse_args(argv)
     stores = [s.strip() for s in args.stores.split(",") if s.strip()]
@@ -330,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     results: list[LevelResult] = []
     memory: dict[str, tuple[float, float, int]] = {}
+    operations: dict[str, dict[str, tuple[int, float, float]]] = {}
+    ops_count = min(max(args.ops, 10), 10_000)
     with tempfile.TemporaryDirectory(prefix="store-bench-") as folder:
         workdir = Path(folder)
         for store_name in stores:
@@ -338,10 +369,14 @@ def main(argv: list[str] | None = None) -> int:
                     backends = _redis_levels(args.redis_url, levels, args.processes, seconds)
                     results += backends
                     memory["redis"] = measure_memory(Backend("redis", args.redis_url), memory_count)
+                    operations["redis"] = measure_operations(
+                        Backend("redis", args.redis_url), ops_count
+                    )
                 else:
                     with PrivateRedis(workdir) as url:
                         results += _redis_levels(url, levels, args.processes, seconds)
                         memory["redis"] = measure_memory(Backend("redis", url), memory_count)
+                        operations["redis"] = measure_operations(Backend("redis", url), ops_count)
             else:
                 for level in levels:
                     path = workdir / f"bench-{level}.sqlite3"
@@ -357,7 +392,10 @@ def main(argv: list[str] | None = None) -> int:
                 memory["sqlite"] = measure_memory(
                     Backend("sqlite", str(workdir / "memory.sqlite3")), memory_count
                 )
-    print(report(results, memory))
+                operations["sqlite"] = measure_operations(
+                    Backend("sqlite", str(workdir / "ops.sqlite3")), ops_count
+                )
+    print(report(results, memory, operations))
     return 0
 
 
