@@ -116,7 +116,11 @@ def test_10_rca_due_date_or_case_summary(person, store) -> None:
 def test_a_confirmed_case_is_still_there_after_a_restart(person, store, data_dir, nlu_service):  # type: ignore[no-untyped-def]
     ana = person("U01AAA")
     ana.say("Reports in the analytics view load very slowly, but exports still work fine")
-    for answer in ("Supervisors wait minutes for each report every morning", "yes", "confirm"):
+    for answer in (
+        "Supervisors wait minutes for each report every morning",
+        "yes please",
+        "yes, create the case",
+    ):
         replies = ana.say(answer)
     assert one(replies, "case_created").case_number == "CS-1001", texts(replies)
     store.close()
