@@ -485,8 +485,13 @@ class RedisStore:
         socket_timeout: float | None = None,
     ) -> None:
         options = {} if socket_timeout is None else {"socket_timeout": socket_timeout}
-        self._conn = RedisConnection(url, namespace=namespace, **options)
-        ttl = tracker_ttl_seconds if tracker_ttl_seconds is not None else _tracker_ttl_from_env()
+        try:  # a bad setting means the store cannot open: one clear line, as for a bad URL
+            ttl = (
+                tracker_ttl_seconds if tracker_ttl_seconds is not None else _tracker_ttl_from_env()
+            )
+            self._conn = RedisConnection(url, namespace=namespace, **options)
+        except InvalidInput as error:
+            raise StoreUnavailable(f"the Redis store cannot open: {error}") from None
         self.cases = RedisCaseStore(self._conn)
         self.trackers = RedisTrackerStore(self._conn, ttl_seconds=_require_ttl("tracker TTL", ttl))
         self.dedup = RedisDeduplicator(self._conn)

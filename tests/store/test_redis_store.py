@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from bot.store.errors import InvalidInput, StoreUnavailable
+from bot.store.errors import StoreUnavailable
 from bot.store.factory import open_store
 from bot.store.redis_admin import delete_namespace, namespace_keys, unique_namespace
 from bot.store.redis_store import RedisStore
@@ -69,9 +69,14 @@ def test_namespaces_do_not_see_each_other(namespace: str) -> None:
     assert namespace_keys(REDIS_TEST_URL, namespace) != []
 
 
-def test_bad_namespace_is_refused() -> None:
-    with pytest.raises(InvalidInput, match="namespace"):
-        RedisStore(REDIS_TEST_URL, namespace="a*b")
+def test_bad_settings_make_the_store_unavailable_with_the_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(StoreUnavailable, match="namespace may not contain"):
+        open_store(redis_url=f"{REDIS_TEST_URL}?namespace=a*b")
+    monkeypatch.setenv("SUPPORTBOT_TRACKER_TTL_DAYS", "forever")
+    with pytest.raises(StoreUnavailable, match="SUPPORTBOT_TRACKER_TTL_DAYS must be a number"):
+        open_store(redis_url=REDIS_TEST_URL)
 
 
 def test_unreachable_redis_fails_fast_with_store_unavailable_and_no_password() -> None:
