@@ -176,8 +176,11 @@ def add_customer_note(access: Any, note: str, dispatcher: CollectingDispatcher) 
         "last_update_by": UpdatedBy.CUSTOMER.value,
         "last_update_at": moment,
     }
-    if case.status == CaseStatus.WAITING_ON_CUSTOMER.value:
-        changes["status"] = CaseStatus.OPEN.value
+    if case.status in (
+        CaseStatus.WAITING_ON_CUSTOMER.value,
+        CaseStatus.RESOLUTION_PROPOSED.value,
+    ):
+        changes["status"] = CaseStatus.OPEN.value  # the customer answered or it isn't solved
     updated = current().store.cases.update_case(
         case.number,
         actor_id=access.person.slack_id,

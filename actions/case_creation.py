@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import clear_intake, conversation_key, requester
+from actions.followups import schedule_response_reminder
 from actions.ports import PersonView, now, phone_line, response_due, staff_channel
 from actions.replies import CONFIRM_BUTTONS, STAFF, YES_NO_BUTTONS, button, quote, say
 from actions.runtime import current
@@ -173,6 +174,8 @@ class ActionCreateCase(Action):
                 else None,
             },
         )
+        if created:
+            schedule_response_reminder(current().store, case, now=opened_at)
         if created or case.staff_thread is None:
             # A replayed confirmation means the creating turn failed after the case was
             # written; staff may never have received it, and a repeat beats a lost handoff.

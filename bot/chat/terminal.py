@@ -63,6 +63,7 @@ class TerminalChat:
             return []
         if stripped.startswith("/staff"):
             return self._staff(stripped)
+        self.show(self.engine.run_timers())  # type: ignore[attr-defined]
         inbound = self._inbound(stripped)
         replies = self.engine.handle(inbound)  # type: ignore[attr-defined]
         self.show(replies)

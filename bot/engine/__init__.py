@@ -22,6 +22,9 @@ How a transport (terminal chat, Slack adapter) uses it::
 - Staff side: `staff_take`, `staff_request_info`, `staff_propose_resolution`,
   `staff_change_severity`, `staff_reply` return Outbounds for the requester's thread
   (`data["conversation_key"]`) and a receipt for the staff channel. The actor must be staff.
+- `run_timers()` fires due deadlines (staff reminder 30 minutes before an unacknowledged
+  initial response is due; closure notice and closure when support's question goes
+  unanswered; closure three business days after a proposed resolution). Call it periodically.
 - `handle` is synchronous (safe to call inside an event loop); `handle_async` for async callers.
 
 A turn: clean the text (4,000 characters max), parse it (NLU, or a button payload), add a

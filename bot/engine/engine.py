@@ -15,6 +15,7 @@ from bot.engine.dialogue import FALLBACK_INTENT, DialogueRunner, build_executor
 from bot.engine.domain import Domain, Rule, load_domain, load_rules
 from bot.engine.inputs import MAX_MESSAGE_CHARS, clean, payload_parse
 from bot.engine.staff import StaffDesk
+from bot.engine.timers import TimerDesk
 from bot.engine.tracker import DialogueState
 from bot.messages import Audience, Inbound, Outbound
 from bot.store.errors import LockNotAcquired, StoreError, StoreUnavailable, VersionConflict
@@ -94,6 +95,7 @@ class Engine:
             domain=self.domain, rules=rules or load_rules(), executor=build_executor()
         )
         self.staff = StaffDesk(engine=self)
+        self.timers = TimerDesk(engine=self)
 
     @property
     def services(self) -> Services:
@@ -205,6 +207,16 @@ class Engine:
             wait_seconds=TURN_LOCK_WAIT_SECONDS,
         ):
             self.store.trackers.append(conversation_key, events)
+
+    # ---- deadlines -----------------------------------------------------------------------
+
+    def run_timers(self, now: datetime | None = None) -> list[Outbound]:
+        """Fire due reminders and closures; call it periodically. Never raises on store errors."""
+        try:
+            return self.timers.run_due(now)
+        except StoreError as error:
+            log.warning("timers not run: %s", type(error).__name__)
+            return []
 
     # ---- staff side (delegated to StaffDesk) -------------------------------------------
 

@@ -6,8 +6,11 @@ store (so it is audited) and records the message in the requester's conversation
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
+from actions.followups import schedule_resolution_close, schedule_waiting_on_customer
 from actions.ports import PersonView, find_person, staff_channel
 from actions.replies import quote
 from actions.runtime import bound
@@ -25,6 +28,18 @@ STORE_DOWN = "I couldn't reach the case store, please try again in a moment. Not
 
 def _to_staff(text: str, kind: str, case_number: str | None = None) -> list[Outbound]:
     return [Outbound(audience=Audience.STAFF, text=text, kind=kind, case_number=case_number)]
+
+
+def acknowledging(case: Any, now: datetime, **changes: Any) -> dict[str, Any]:
+    """A support person wrote to the customer: that is the initial response if none was."""
+    result: dict[str, Any] = {
+        **changes,
+        "last_update_by": UpdatedBy.SUPPORT.value,
+        "last_update_at": now,
+    }
+    if case.acknowledged_at is None:
+        result["acknowledged_at"] = now
+    return result
 
 
 class StaffDesk:
@@ -54,11 +69,11 @@ class StaffDesk:
 
         def change(case: Any, staff: PersonView) -> tuple[dict[str, Any], str]:
             return (
-                {
-                    "status": CaseStatus.WAITING_ON_CUSTOMER.value,
-                    "last_update_by": UpdatedBy.SUPPORT.value,
-                    "last_update_at": self.engine.clock(),
-                },
+                acknowledging(
+                    case,
+                    self.engine.clock(),
+                    status=CaseStatus.WAITING_ON_CUSTOMER.value,
+                ),
                 f"Support ({staff.name}) needs more information on {case.number}: “{question}” "
                 f"Reply with “update {case.number}: …”.",
             )
@@ -74,14 +89,13 @@ class StaffDesk:
 
         def change(case: Any, staff: PersonView) -> tuple[dict[str, Any], str]:
             return (
-                {
-                    "status": CaseStatus.RESOLUTION_PROPOSED.value,
-                    "last_update_by": UpdatedBy.SUPPORT.value,
-                    "last_update_at": self.engine.clock(),
-                },
+                acknowledging(
+                    case,
+                    self.engine.clock(),
+                    status=CaseStatus.RESOLUTION_PROPOSED.value,
+                ),
                 f"Support ({staff.name}) proposes a resolution for {case.number}: “{proposal}” "
-                "If the problem persists, reply with an update; otherwise the case closes at the "
-                "end of the third business day.",
+                f"If the problem persists, reply with “update {case.number}: …”.",
             )
 
         return self._operate(
@@ -131,6 +145,22 @@ class StaffDesk:
 
         return self._operate(case_number, staff_id, "staff_reply", change, kind="staff_reply")
 
+    def _schedule_followups(self, action: str, case: Any, requester: PersonView | None) -> str:
+        """Closure timers for the states that close by themselves; returns text to add."""
+        tz = requester.tz if requester else self._org_tz(case)
+        store = self.engine.store
+        if action == "request_info":
+            close_at = schedule_waiting_on_customer(store, case, tz=tz)
+            return f" Without an answer, the case may be closed after {local_time(close_at, tz)}."
+        if action == "propose_resolution":
+            close_at = schedule_resolution_close(store, case, tz=tz)
+            return f" (It closes at {local_time(close_at, tz)} unless you report a problem.)"
+        return ""
+
+    def _org_tz(self, case: Any) -> ZoneInfo:
+        org = self.engine.directory.organization(case.org_short_name)
+        return org.tz if org else ZoneInfo("UTC")
+
     def _operate(
         self, case_number: str, staff_id: str, action: str, change: Any, *, kind: str
     ) -> list[Outbound]:
@@ -170,6 +200,7 @@ class StaffDesk:
             action=action,
         )
         requester = find_person(updated.requester_id)
+        requester_text += self._schedule_followups(action, updated, requester)
         to_requester = Outbound(
             audience=Audience.REQUESTER,
             text=requester_text,

@@ -1,0 +1,119 @@
+"""Firing the deadlines cases set (see actions/followups.py): reminders and closures.
+
+A transport calls `Engine.run_timers()` now and then (the Slack adapter on a schedule, the
+terminal chat before each message). Each due timer is claimed first, so with several replicas
+exactly one of them acts on it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from actions.followups import (
+    INACTIVITY_CLOSE,
+    INACTIVITY_NOTICE,
+    RESOLUTION_CLOSE,
+    RESPONSE_REMINDER,
+    is_stale,
+)
+from actions.texts import local_time, severity_text
+from bot.messages import Audience, Outbound
+from bot.store.models import CaseStatus
+
+if TYPE_CHECKING:
+    from bot.engine.engine import Engine
+
+SYSTEM_ACTOR = "supportbot"
+
+
+class TimerDesk:
+    def __init__(self, *, engine: Engine) -> None:
+        self.engine = engine
+
+    def run_due(self, now: datetime | None = None) -> list[Outbound]:
+        moment = now or self.engine.clock()
+        store = self.engine.store
+        out: list[Outbound] = []
+        for timer in store.timers.due(moment):
+            if not store.timers.claim(timer.timer_id):
+                continue  # another replica took it
+            case = store.cases.get_case(str(timer.payload.get("case_number", "")))
+            if is_stale(case, timer.payload):
+                continue
+            out += self._fire(str(timer.payload.get("kind")), case, moment)
+        return out
+
+    def _fire(self, kind: str, case: Any, now: datetime) -> list[Outbound]:
+        tz = self._tz(case)
+        if kind == RESPONSE_REMINDER:
+            return [
+                Outbound(
+                    audience=Audience.STAFF,
+                    text=(
+                        f"Reminder: {case.number} ({severity_text(case.severity)}, "
+                        f"{case.org_short_name}) has no human response yet; the initial response "
+                        f"is due {local_time(case.response_due_at, tz)} (customer's time)."
+                    ),
+                    kind="response_reminder",
+                    recipients=(self.engine.directory.staff_channel,),
+                    case_number=case.number,
+                )
+            ]
+        if kind == INACTIVITY_NOTICE:
+            return [
+                self._to_requester(
+                    case,
+                    f"Support is still waiting for your answer on {case.number}. Without a "
+                    "reply, the case will be closed at the end of the next business day.",
+                    "closure_notice",
+                )
+            ]
+        if kind in (INACTIVITY_CLOSE, RESOLUTION_CLOSE):
+            self.engine.store.cases.update_case(
+                case.number,
+                actor_id=SYSTEM_ACTOR,
+                now=now,
+                changes={"status": CaseStatus.CLOSED.value},
+                expected_version=case.version,
+                action=kind,
+            )
+            why = (
+                "the proposed resolution had no reported issues for three business days"
+                if kind == RESOLUTION_CLOSE
+                else "support's question went unanswered for three business days"
+            )
+            return [
+                self._to_requester(
+                    case,
+                    f"{case.number} was closed because {why}. If the problem is back, tell me "
+                    "and I'll help you open a new case.",
+                    "case_auto_closed",
+                ),
+                Outbound(
+                    audience=Audience.STAFF,
+                    text=f"{case.number} closed automatically: {why}.",
+                    kind="staff_case_auto_closed",
+                    recipients=(self.engine.directory.staff_channel,),
+                    case_number=case.number,
+                ),
+            ]
+        return []
+
+    def _to_requester(self, case: Any, text: str, kind: str) -> Outbound:
+        outbound = Outbound(
+            audience=Audience.REQUESTER,
+            text=text,
+            kind=kind,
+            recipients=(case.requester_id,),
+            case_number=case.number,
+            data={"conversation_key": case.origin_thread},
+        )
+        if case.origin_thread:
+            self.engine.append_bot_messages(case.origin_thread, [outbound])
+        return outbound
+
+    def _tz(self, case: Any) -> ZoneInfo:
+        org = self.engine.directory.organization(case.org_short_name)
+        return org.tz if org else ZoneInfo("UTC")
