@@ -32,5 +32,8 @@ def run(args: argparse.Namespace) -> int:
         install_services(contacts=args.contacts, data_dir=args.data_dir)
     except StoreUnavailable as error:
         raise UsageError(f"cannot open the case store: {error}") from None
-    serve(host=args.host, port=args.port)
+    try:
+        serve(host=args.host, port=args.port)
+    except OSError as error:
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
     return 0

@@ -58,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot open the case store: {error}") from None
     except ValueError as error:  # DirectoryError: one line per problem in the file
         raise UsageError("; ".join(str(error).splitlines())) from None
+    except Exception as error:  # e.g. the NLU model cannot be built: one line, no traceback
+        print(f"supportbot chat: cannot start the assistant: {error}", file=sys.stderr)
+        return 1
     person = engine.directory.person(args.sender_id)
     if person is None:
         raise UsageError(f"{args.sender_id} is not in the directory; try --as U01AAA")
