@@ -150,3 +150,35 @@ def test_concurrent_read_modify_write_from_processes_loses_no_change(
     updates = [e for e in store.cases.audit_trail("CS-1001") if e.action == "update"]
     assert len(updates) == REPLICAS * per_worker  # every change audited, none twice
     assert final.version == 1 + REPLICAS * per_worker
+
+
+def _fire_due_timers(namespace: str, barrier: object, queue: object) -> None:
+    """A replica's timer loop: claim whatever is due; report what this replica fired."""
+    fired = []
+    with RedisStore(REDIS_TEST_URL, namespace=namespace) as store:
+        barrier.wait(timeout=60)  # type: ignore[attr-defined]
+        for _ in range(3):
+            for timer in store.timers.due(NOW):
+                if store.timers.claim(timer.timer_id):
+                    fired.append(timer.timer_id)
+    queue.put(fired)  # type: ignore[attr-defined]
+
+
+def test_each_due_timer_fires_on_exactly_one_replica(namespace: str, store: RedisStore) -> None:
+    timers = [f"remind:CS-{1001 + n}" for n in range(60)]
+    for n, timer_id in enumerate(timers):
+        store.timers.schedule(timer_id, due_at=NOW - timedelta(minutes=n), payload={"n": n})
+    store.timers.schedule("later", due_at=NOW + timedelta(days=1), payload={})
+    context = replica_context()
+    barrier, queue = context.Barrier(REPLICAS), context.Queue()
+    workers = [
+        context.Process(target=_fire_due_timers, args=(namespace, barrier, queue))
+        for _ in range(REPLICAS)
+    ]
+    for worker in workers:
+        worker.start()
+    fired = flatten([queue.get(timeout=120) for _ in workers])
+    for worker in workers:
+        worker.join(timeout=30)
+    assert sorted(fired) == sorted(timers)  # every due timer once, none twice, none early
+    assert [t.timer_id for t in store.timers.due(NOW + timedelta(days=2))] == ["later"]
