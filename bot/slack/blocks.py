@@ -198,6 +198,11 @@ def notice(text: str) -> dict[str, Any]:
     return {"text": escaped, "blocks": [_section(escaped)]}
 
 
+def context_line(text: str) -> dict[str, Any]:
+    """A small grey line under a message (our own words, already safe)."""
+    return _context(text)
+
+
 def join_button(conversation_key: str) -> dict[str, Any]:
     return {
         "type": "actions",

@@ -71,10 +71,17 @@ class Delivery:
                 elif outbound.audience is Audience.STAFF:
                     self._to_staff(outbound, origin=origin, actor_id=actor_id)
                 else:
-                    self._to_notified(outbound)
+                    self._to_notified(outbound, origin=origin)
             except SlackApiError as error:
                 log.warning(
                     "Slack refused a %s message: %s", outbound.kind, error.response.get("error")
+                )
+            except Exception as error:  # one bad message must not lose the others
+                log.error(
+                    "could not deliver a %s message: %s",
+                    outbound.kind,
+                    type(error).__name__,
+                    exc_info=log.isEnabledFor(logging.DEBUG),
                 )
             if outbound.case_number and outbound.kind not in FRESH_CARD_KINDS:
                 changed.add(outbound.case_number)
@@ -142,6 +149,8 @@ class Delivery:
             self.post(Place(card.channel, card.ts), payload)
             return
         payload = blocks.notice(outbound.text)
+        if outbound.kind == "critical_alert":
+            self._add_understanding(payload, origin)
         if outbound.kind == "staff_handoff_request" and outbound.buttons:
             payload["blocks"].append(blocks.join_button(outbound.buttons[0].value))
         self.post(Place(channel), payload)
@@ -179,17 +188,22 @@ class Delivery:
 
     # ---- others ---------------------------------------------------------------------------
 
-    def _to_notified(self, outbound: Outbound) -> None:
+    def _to_notified(self, outbound: Outbound, *, origin: Place | None) -> None:
         for recipient in outbound.recipients:
             self.post(Place(self.open_dm(recipient)), blocks.notice(outbound.text))
         if outbound.kind == "notify_contacts":
-            self.post(
-                Place(self.staff_channel),
-                blocks.notice(
-                    "Report from an employee who is not a designated contact "
-                    "(no case was created): " + outbound.text
-                ),
+            payload = blocks.notice(
+                "Report from an employee who is not a designated contact (no case was "
+                f"created; their designated contacts were notified): {outbound.text}"
             )
+            self._add_understanding(payload, origin)
+            self.post(Place(self.staff_channel), payload)
+
+    def _add_understanding(self, payload: dict[str, Any], origin: Place | None) -> None:
+        """How sure the NLU was, so staff can judge an alert that has no case (yet)."""
+        confidence = self.nlu_confidence(origin.conversation_key) if origin else None
+        shown = f"{confidence:.0%}" if confidence is not None else "n/a"
+        payload["blocks"].append(blocks.context_line(f"NLU confidence: {shown}"))
 
     def refresh_cards(self, case_number: str) -> None:
         """Show the case as it is now on both of its cards (chat.update)."""

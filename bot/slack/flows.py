@@ -42,6 +42,18 @@ IGNORED_SUBTYPES = frozenset(
     }
 )
 ACTIVE_STATUSES = ("open", "waiting_on_customer", "resolution_proposed")
+# Replies that show a message began something new rather than continuing the case.
+NEW_TOPIC_KINDS = frozenset(
+    {
+        "severity_suggestion",
+        "several_issues",
+        "critical_phone",
+        "kb_answer",
+        "kb_no_answer",
+        "status",
+        "case_created",
+    }
+)
 
 
 def from_a_bot(event: dict[str, Any], *, bot_user_id: str | None) -> bool:
@@ -137,17 +149,25 @@ class Flows:
     def relay_to_staff(
         self, *, user_id: str, text: str, place: Place, replies: list[Outbound]
     ) -> None:
-        """What a requester says in a case's conversation also reaches the case's staff thread."""
-        if not text.strip():
+        """What a requester says in a case's conversation also reaches the case's staff thread.
+
+        Only the conversation's latest active case gets it, and not when the message started
+        something new (another problem, a how-to question, a status query).
+        """
+        if not text.strip() or any(r.kind in NEW_TOPIC_KINDS for r in replies):
             return
-        told_staff = {r.case_number for r in replies if r.audience is Audience.STAFF}
-        cases = self.store.cases.list_cases(requester_id=user_id, statuses=ACTIVE_STATUSES)
-        for case in cases:
-            if case.origin_thread != place.conversation_key or case.number in told_staff:
-                continue
-            card = self.cards.card(case.number, "staff")
-            if card is None:
-                continue
+        cases = [
+            c
+            for c in self.store.cases.list_cases(requester_id=user_id, statuses=ACTIVE_STATUSES)
+            if c.origin_thread == place.conversation_key
+        ]
+        if not cases:
+            return
+        case = cases[-1]
+        if any(r.audience is Audience.STAFF and r.case_number == case.number for r in replies):
+            return  # the engine already told staff (e.g. an update or an escalation)
+        card = self.cards.card(case.number, "staff")
+        if card is not None:
             self.delivery.post(
                 Place(card.channel, card.ts),
                 blocks.notice(f"{case.requester_name} (requester) wrote: “{text}”"),

@@ -133,7 +133,7 @@ def test_staff_modals_request_info_propose_and_change_severity(slack, fake_slack
     modal = fake_slack.wait_for("views.open", count=3)[-1]
     slack.submit(modal, "U0STAFF1", {"text": "Clear the wallboard cache in Admin > Displays"})
     proposed = last_post(slack, channel="D01AAA", containing="proposes a resolution")
-    assert "third business day" in proposed["text"]
+    assert "Clear the wallboard cache in Admin &gt; Displays" in proposed["text"]  # escaped
     assert store.cases.get_case(number).status == "resolution_proposed"
     assert fake_slack.wait_for(
         "chat.update",
@@ -190,4 +190,17 @@ def test_escalating_a_closed_case_explains_why_not(slack, fake_slack, store, clo
     assert "What to do instead" in answer["text"]
     assert not slack.fake.wait_for(
         "chat.postMessage", lambda c: "Escalation request" in text_of(c), timeout=1
+    )
+
+
+def test_a_new_problem_in_the_same_dm_is_not_relayed_to_the_old_case(slack, fake_slack) -> None:
+    _number, card = open_case(slack)
+    slack.dm(
+        "U01AAA", "Agents can't log in to the softphone since this morning, we use desk phones"
+    )
+    last_post(slack, channel="D01AAA", containing="suggest Severity")
+    assert not fake_slack.wait_for(
+        "chat.postMessage",
+        lambda c: c.get("thread_ts") == card.response["ts"] and "softphone" in text_of(c),
+        timeout=1,
     )
