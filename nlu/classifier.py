@@ -30,15 +30,17 @@ class TrainingSettings:
     dropout: float = 0.1
     learn_rate: float = 0.001
     ensemble: bool = False
+    cnn_width: int = 64
+    cnn_depth: int = 2
 
 
-def build_pipeline(labels: Sequence[str], *, ngram_size: int, ensemble: bool) -> Language:
+def build_pipeline(labels: Sequence[str], *, settings: TrainingSettings) -> Language:
     """A blank English pipeline with one exclusive textcat (BOW, or BOW + small CNN)."""
     nlp = spacy.blank("en")
     bow = {
         "@architectures": "spacy.TextCatBOW.v3",
         "exclusive_classes": True,
-        "ngram_size": ngram_size,
+        "ngram_size": settings.ngram_size,
         "no_output_layer": False,
         "length": 262144,
     }
@@ -64,7 +66,7 @@ def build_pipeline(labels: Sequence[str], *, ngram_size: int, ensemble: bool) ->
                 },
             },
         }
-        if ensemble
+        if settings.ensemble
         else bow
     )
     textcat = nlp.add_pipe("textcat", config={"model": model, "threshold": 0.0})
@@ -84,7 +86,7 @@ def train_classifier(
     """Train one exclusive textcat; identical inputs and seed give identical weights."""
     spacy.util.fix_random_seed(settings.seed)
     label_set = sorted(set(labels))
-    nlp = build_pipeline(label_set, ngram_size=settings.ngram_size, ensemble=settings.ensemble)
+    nlp = build_pipeline(label_set, settings=settings)
     examples = [
         SpacyExample.from_dict(
             nlp.make_doc(text), {"cats": {name: float(name == label) for name in label_set}}

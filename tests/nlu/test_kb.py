@@ -1,0 +1,79 @@
+"""Knowledge base: the seed FAQ format, retrieval, abstention, and the `kb` CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+from nlu.kb import DEFAULT_FAQ, KnowledgeBase, parse_faq
+
+FAQ = """FAQs
+
+
+  • How do I find my organization ID?
+
+    To view your organization ID, follow these steps:
+
+    • Choose Admin > Account Settings.
+    • Click Advanced.
+
+    The ID appears on the page.
+
+  • Can I opt out of an update?
+
+    No. Everyone always has the latest version.
+"""
+
+
+def test_nested_bullets_belong_to_the_answer() -> None:
+    entries = parse_faq(FAQ)
+    assert [entry.question for entry in entries] == [
+        "How do I find my organization ID?",
+        "Can I opt out of an update?",
+    ]
+    assert "• Click Advanced." in entries[0].answer
+    assert entries[0].answer.endswith("The ID appears on the page.")
+
+
+def test_the_shipped_seed_faq_parses_every_question() -> None:
+    entries = parse_faq(DEFAULT_FAQ.read_text(encoding="utf-8"))
+    assert len(entries) == 125
+    assert all(entry.answer for entry in entries[:-1])
+
+
+def test_paraphrase_is_answered_and_off_topic_abstains() -> None:
+    kb = KnowledgeBase(parse_faq(DEFAULT_FAQ.read_text(encoding="utf-8")))
+    match = kb.answer("forgot my pwd, how do i reset it")
+    assert match is not None and match.question == "How do I change or reset my password?"
+    assert kb.answer("what's on the cafeteria menu today") is None
+    assert kb.answer("") is None
+
+
+def test_kb_import_then_ask(
+    isolated_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    faq = tmp_path / "faq.txt"
+    faq.write_text(FAQ, encoding="utf-8")
+    assert main(["kb", "import", str(faq)]) == 0
+    assert "imported 2 questions" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"text": "where is the org id"}\nlunch menu?\n'))
+    assert main(["kb", "ask"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines[0]["match"]["question"] == "How do I find my organization ID?"
+    assert "Click Advanced" in lines[0]["match"]["answer"]
+    assert lines[1] == {"text": "lunch menu?", "match": None}
+
+
+def test_kb_import_rejects_a_file_without_questions(
+    isolated_data_dir: Path, tmp_path: Path, capsys
+) -> None:
+    bad = tmp_path / "notes.txt"
+    bad.write_text("just some prose\nwith no bullets\n", encoding="utf-8")
+    assert main(["kb", "import", str(bad)]) == 2
+    assert "no questions found" in capsys.readouterr().err
+    assert not (isolated_data_dir / "kb").exists()
+    assert main(["kb", "import", str(tmp_path / "missing.txt")]) == 2
