@@ -103,7 +103,7 @@ def test_forged_button_press_is_refused(app, slack, fake_slack, store) -> None:
 
 def test_a_retried_event_is_processed_once(slack, fake_slack, store) -> None:
     first = slack.dm("U01AAA", REPORT, event_id="Ev0RETRIED1")
-    last_post(slack, channel="D01AAA", containing="suggest Severity 3")
+    last_post(slack, channel="D01AAA", containing="business impact")  # the turn's last reply
     replies_after_first = len(fake_slack.calls_to("chat.postMessage"))
     retry = slack.dm(
         "U01AAA",
@@ -125,7 +125,7 @@ def test_retry_headers_with_the_same_event_after_a_restart_are_dropped(
     from bot.slack import create_app
 
     slack.dm("U01AAA", REPORT, event_id="Ev0DURABLE1")
-    last_post(slack, channel="D01AAA", containing="suggest Severity 3")
+    last_post(slack, channel="D01AAA", containing="business impact")  # the turn's last reply
     before = len(fake_slack.calls_to("chat.postMessage"))
 
     restarted = create_app(
