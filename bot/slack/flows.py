@@ -378,6 +378,9 @@ class Flows:
     def shortcut(self, *, body: dict[str, Any]) -> None:
         """ "Report to support" on any message: the details modal, prefilled with that message."""
         user_id = str(body["user"]["id"])
+        if (refusal := self.gate.known(user_id)) is not None:
+            self.delivery.ephemeral(self._container_place(body), user_id, refusal.text)
+            return
         message = body.get("message") or {}
         text = plain_text(str(message.get("text", "")), bot_user_id=None)
         source = f"{(body.get('channel') or {}).get('id', '')}:{message.get('ts', '')}"
@@ -395,6 +398,14 @@ class Flows:
             parts.append(f"Conversation ID: {values['conversation_id'].strip()}")
         dm = Place(self.delivery.open_dm(user_id))
         self.converse(user_id=user_id, text="\n".join(p for p in parts if p), place=dm)
+
+    # ---- deadlines ------------------------------------------------------------------------
+
+    def deadlines(self) -> int:
+        """Deliver due reminders, closure notices and closures; returns how many fired."""
+        fired = self.engine.run_timers()
+        self.delivery.deliver(fired, origin=None, owner_id=None)
+        return len(fired)
 
     # ---- App Home -------------------------------------------------------------------------
 

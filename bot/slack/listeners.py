@@ -62,6 +62,10 @@ def register_listeners(app: App, flows: Flows) -> None:
 
     @app.command(SUPPORT_COMMAND)
     def on_support(ack: Ack, command: dict) -> None:
+        refusal = flows.gate.known(str(command.get("user_id", "")))
+        if refusal is not None:
+            ack(refusal.text)  # a directory lookup in memory: fast enough for the ack
+            return
         if str(command.get("text") or "").strip():
             ack("Got it, I'll answer in our direct messages.")
         else:
@@ -105,7 +109,8 @@ def register_listeners(app: App, flows: Flows) -> None:
 
     @app.view(ix.REPORT_MODAL)
     def on_report(ack: Ack, body: dict, view: dict) -> None:
-        errors = report_errors(view)
+        refusal = flows.gate.known(str(body["user"]["id"]))
+        errors = {"description": refusal.text[:150]} if refusal else report_errors(view)
         if errors:
             ack(response_action="errors", errors=errors)
             return

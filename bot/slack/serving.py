@@ -37,6 +37,12 @@ def wait_for_signal() -> None:
     stop.wait()
 
 
+def start_deadlines(app: Any) -> Any:
+    from bot.slack.deadlines import DeadlineLoop
+
+    return DeadlineLoop(fire=app.flows.deadlines).start()
+
+
 def serve_http(app: Any, store: Any, *, host: str, port: int) -> None:
     from bot.slack.http_server import EVENTS_PATH, HEALTH_PATH, SlackHTTPServer
 
@@ -45,9 +51,11 @@ def serve_http(app: Any, store: Any, *, host: str, port: int) -> None:
         "serving Slack on http://%s:%d%s (health: %s)", host, server.port, EVENTS_PATH, HEALTH_PATH
     )
     server.start_in_background()
+    deadlines = start_deadlines(app)
     try:
         wait_for_signal()
     finally:
+        deadlines.stop()
         server.shutdown()
         server.server_close()
 
@@ -58,7 +66,9 @@ def serve_socket(app: Any, settings: SlackSettings) -> None:
     handler = WatchedSocketModeHandler(app, settings.app_token)
     handler.connect()
     log.warning("connected to Slack in Socket Mode")
+    deadlines = start_deadlines(app)
     try:
         wait_for_signal()
     finally:
+        deadlines.stop()
         handler.close()

@@ -117,3 +117,19 @@ def test_unknown_people_get_an_answer_and_nothing_is_created(slack, fake_slack, 
     answer = last_post(slack, channel="D09NOBODY", containing="")
     assert "directory" in answer["text"] or "don't know" in answer["text"]
     assert store.cases.list_cases() == []
+
+
+def test_unknown_people_are_refused_by_command_shortcut_and_modal(slack, fake_slack, store) -> None:
+    response = slack.command("U09NOBODY", REPORT)
+    assert response.status == 200 and "not in the support directory" in response.body
+
+    slack.shortcut("U09NOBODY", channel="C0GENERAL", message_text=REPORT, author="U01AAA")
+    ephemeral_to(fake_slack, "U09NOBODY", "not in the support directory")
+    assert fake_slack.calls_to("views.open") == []
+
+    slack.command("U01AAA", "")  # a known person opens the modal; a stranger submits it
+    modal = fake_slack.wait_for("views.open")[-1]
+    rejected = slack.submit(modal, "U09NOBODY", {"description": REPORT})
+    assert '"response_action": "errors"' in rejected.body
+    assert not fake_slack.wait_for("chat.postMessage", timeout=1)
+    assert store.cases.list_cases() == []

@@ -1,0 +1,41 @@
+"""Runs the engine's deadlines (reminders, closure notices, closures) on a schedule.
+
+The engine claims each due timer in the store before firing it, so every replica can run
+this loop and each reminder is still posted once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INTERVAL_SECONDS = 30.0
+
+
+class DeadlineLoop:
+    def __init__(
+        self, *, fire: Callable[[], int], interval_seconds: float = DEFAULT_INTERVAL_SECONDS
+    ) -> None:
+        self.fire = fire
+        self.interval_seconds = interval_seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="deadlines", daemon=True)
+
+    def start(self) -> DeadlineLoop:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=self.interval_seconds + 5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_seconds):
+            try:
+                self.fire()
+            except Exception as error:  # keep the loop alive; the next tick tries again
+                log.error("deadline run failed: %s", type(error).__name__)
