@@ -64,7 +64,7 @@ def summary_text(draft: CaseDraft, person: PersonView) -> str:
         "  Business impact: "
         + (
             "as described above"
-            if draft.business_impact == draft.description
+            if draft.description.startswith(draft.business_impact)
             else quote(draft.business_impact, limit=600)
         ),
     ]

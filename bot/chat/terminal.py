@@ -134,8 +134,8 @@ class TerminalChat:
 
 def render(reply: Outbound) -> str:
     if reply.audience is Audience.STAFF:
-        channel = ", ".join(f"#{r}" for r in reply.recipients) or "#staff"
-        prefix = f"[staff {channel}] "
+        channel = ", ".join(f"#{r}" for r in reply.recipients)
+        prefix = f"[staff {channel}] " if channel else "[staff] "
     elif reply.audience is Audience.NOTIFY:
         prefix = f"[notify {', '.join(reply.recipients)}] "
     elif reply.recipients and reply.kind.startswith("staff_"):
