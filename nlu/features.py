@@ -68,10 +68,11 @@ class CueSet:
 
     def __init__(self, regexes: Mapping[str, Sequence[str]]) -> None:
         prefixes = ("impact_", "workaround_")
+        # One alternation per cue: a single scan of the text instead of one per pattern.
         self._patterns = {
-            name: [re.compile(pattern) for pattern in patterns]
+            name: [re.compile("|".join(f"(?:{pattern})" for pattern in patterns))]
             for name, patterns in regexes.items()
-            if name.startswith(prefixes)
+            if name.startswith(prefixes) and patterns
         }
 
     @property
@@ -105,10 +106,16 @@ def _mark_negations(text: str) -> list[str]:
     return marked
 
 
-def classifier_text(clean_text: str, cues: CueSet) -> str:
-    """The featurised text: placeholders, negation-scope tokens and cue tokens appended."""
+def classifier_text(
+    clean_text: str, cues: CueSet, *, found: Sequence[CueMatch] | None = None
+) -> str:
+    """The featurised text: placeholders, negation-scope tokens and cue tokens appended.
+
+    `found` passes cue matches the caller already has, so the text is scanned once.
+    """
     lowered = clean_text.lower()
-    cue_tokens = sorted({f"cue_{match.cue}" for match in cues.find(lowered)})
+    matches = cues.find(lowered) if found is None else found
+    cue_tokens = sorted({f"cue_{match.cue}" for match in matches})
     text = _UUID.sub(" uuidtoken ", lowered)
     text = _CASE.sub(" casenumber ", text)
     text = _NUMBER.sub(" num ", text)

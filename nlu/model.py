@@ -47,7 +47,7 @@ TASK_SETTINGS: dict[str, dict[str, object]] = {
 ProgressCallback = Callable[[str, int, int, float], None]
 
 
-@dataclass
+@dataclass(eq=False)
 class NluModel:
     intent: Language
     impact: Language
@@ -55,6 +55,21 @@ class NluModel:
     data: NluData
     cues: CueSet
     directory: Path
+
+    def classify_all(self, features: str) -> dict[str, dict[str, float]]:
+        """Scores of every task's textcat for one featurised text.
+
+        The text is tokenised once and the Doc shared: the three pipelines are blank English
+        with the same tokenizer, and their features are hashes of the same strings. Scores
+        are read from `predict` so the shared Doc is never modified (safe across threads).
+        """
+        doc = self.intent.make_doc(features)
+        scores = {}
+        for task in ("intent", "impact", "workaround"):
+            textcat = getattr(self, task).get_pipe("textcat")
+            row = textcat.model.ops.to_numpy(textcat.predict([doc]))[0]
+            scores[task] = {label: float(row[i]) for i, label in enumerate(textcat.labels)}
+        return scores
 
 
 def featurise(text: str, cues: CueSet) -> str:

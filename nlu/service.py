@@ -67,8 +67,9 @@ class NluService:
             return ParseResult(text, "nlu_fallback", 0.0, None, "unknown", None, 0.0)
         lowered = clean.text.lower()
         cues = self._model.cues.find(lowered)
-        features = classifier_text(clean.text, self._model.cues)
-        intent_scores = self._model.intent(features).cats
+        features = classifier_text(clean.text, self._model.cues, found=cues)
+        scores = self._model.classify_all(features)
+        intent_scores = scores["intent"]
         intent = max(intent_scores, key=intent_scores.__getitem__)
         entities = [
             Entity(found.entity, found.value, *clean.original_span(found.start, found.end))
@@ -84,8 +85,8 @@ class NluService:
             severity_confidence=0.0,
             entities=entities,
         )
-        impact_scores = self._model.impact(features).cats
-        workaround_scores = _trust_explicit_cues(self._model.workaround(features).cats, cues)
+        impact_scores = scores["impact"]
+        workaround_scores = _trust_explicit_cues(scores["workaround"], cues)
         result.workaround = max(workaround_scores, key=workaround_scores.__getitem__)
         if intent in PROBLEM_INTENTS:
             reading = read_severity(
