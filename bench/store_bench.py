@@ -38,7 +38,7 @@ if str(ROOT) not in sys.path:
 
 from bench.store_ops import operation_latencies  # noqa: E402
 from bench.store_redis_server import PrivateRedis  # noqa: E402
-from bench.store_workload import TurnLog, build_engine, converse  # noqa: E402
+from bench.store_workload import Pacer, TurnLog, build_engine, converse  # noqa: E402
 from bot.store.models import CaseDraft  # noqa: E402
 
 PRELOAD = ["bot.engine", "bot.store.redis_store", "bot.store.sqlite", "bench.store_workload"]
@@ -67,6 +67,7 @@ class Backend:
 class LevelResult:
     backend: str
     conversations: int
+    load: str
     layout: str
     turns: int
     turns_per_second: float
@@ -86,7 +87,9 @@ def _worker(
     barrier: Any,
     queue: Any,
     index: int,
+    pacing: tuple[float, int, int] | None = None,
 ) -> None:
+    """`pacing` = (turns/s offered by all conversations, first conversation index, total)."""
     store = backend.open()
     try:
         engine = build_engine(store)
@@ -100,9 +103,17 @@ def _worker(
         deadline = started + seconds
 
         def loop(thread: int) -> None:
+            pacer = None
+            stop_at = None
+            if pacing is not None:
+                rate, first, total = pacing
+                interval = total / rate
+                pacer = Pacer(interval=interval, offset=interval * (first + thread) / total)
+                stop_at = time.perf_counter() + seconds
             number = 0
             while time.monotonic() < deadline:
-                converse(engine, f"{label}-w{index}-t{thread}-c{number}", log, lock)
+                key = f"{label}-w{index}-t{thread}-c{number}"
+                converse(engine, key, log, lock, pacer=pacer, deadline=stop_at)
                 number += 1
 
         workers = [threading.Thread(target=loop, args=(t,)) for t in range(threads)]
@@ -129,7 +140,9 @@ def run_level(
     conversations: int,
     processes: int,
     seconds: float,
+    rate: float | None = None,
 ) -> LevelResult:
+    """Closed loop (each conversation sends as soon as it is answered), or paced at `rate`."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     used = max(1, min(processes, conversations))
@@ -142,7 +155,16 @@ def run_level(
     procs = [
         context.Process(
             target=_worker,
-            args=(backend, threads, seconds, label, barrier, queue, index),
+            args=(
+                backend,
+                threads,
+                seconds,
+                label,
+                barrier,
+                queue,
+                index,
+                None if rate is None else (rate, sum(per_process[:index]), conversations),
+            ),
         )
         for index, threads in enumerate(per_process)
     ]
@@ -171,6 +193,7 @@ def run_level(
     return LevelResult(
         backend=backend.name,
         conversations=conversations,
+        load="as fast as answered" if rate is None else f"{rate:g} turns/s offered",
         layout=" + ".join(str(n) for n in per_process),
         turns=turns,
         turns_per_second=turns / wall if wall > 0 else 0.0,
@@ -308,13 +331,13 @@ def report(
     operations: dict[str, dict[str, tuple[int, float, float]]],
 ) -> str:
     lines = [
-        "| store | concurrent conversations | threads per process | turns | turns/s "
+        "| store | concurrent conversations | load | threads per process | turns | turns/s "
         "| p50 ms | p99 ms | Redis round trips per turn | failed turns | cases created |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in levels:
         lines.append(
-            f"| {r.backend} | {r.conversations} | {r.layout} | {r.turns} | "
+            f"| {r.backend} | {r.conversations} | {r.load} | {r.layout} | {r.turns} | "
             f"{r.turns_per_second:.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
             f"{_fmt_trips(r.round_trips_per_turn)} | {r.failures + r.unexpected} | {r.cases} |"
         )
@@ -333,12 +356,29 @@ def report(
     return "\n".join(lines)
 
 
+Level = tuple[int, float | None]  # (concurrent conversations, offered turns/s or None)
+
+
+def parse_levels(closed: str, paced: str) -> list[Level]:
+    """`--levels 1,10,100` (closed loop) plus `--paced 10@300` (conversations@turns per second)."""
+    levels: list[Level] = [(int(n), None) for n in closed.split(",") if n.strip()]
+    for spec in (p.strip() for p in paced.split(",") if p.strip()):
+        conversations, _, rate = spec.partition("@")
+        levels.append((int(conversations), float(rate)))
+    if not levels or any(n < 1 or (r is not None and r <= 0) for n, r in levels):
+        raise ValueError("levels must be positive")
+    return levels
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--stores", default="redis,sqlite", help="redis,sqlite (default both)")
     parser.add_argument("--levels", default="1,10,100", help="concurrent conversations")
+    parser.add_argument(
+        "--paced", default="10@300", help="CONVERSATIONS@TURNS_PER_SECOND, open loop ('' for none)"
+    )
     parser.add_argument("--processes", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--seconds", type=float, default=8.0, help="duration of each level")
     parser.add_argument("--memory", type=int, default=10_000, help="conversations to store")
@@ -346,11 +386,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--redis-url", default=None, help="an existing server to use instead")
     args = parser.parse_args(argv)
     stores = [s.strip() for s in args.stores.split(",") if s.strip()]
-    levels = [int(n) for n in args.levels.split(",") if n.strip()]
-    if not set(stores) <= {"redis", "sqlite"} or not levels or min(levels) < 1:
-        parser.error("--stores takes redis and/or sqlite; --levels positive integers")
+    try:
+        levels = parse_levels(args.levels, args.paced)
+    except ValueError:
+        parser.error("--levels takes positive integers, --paced CONVERSATIONS@RATE")
+    if not set(stores) <= {"redis", "sqlite"}:
+        parser.error("--stores takes redis and/or sqlite")
     seconds = min(max(args.seconds, 0.5), 120.0)
     memory_count = min(max(args.memory, 10), 100_000)
+    ops_count = min(max(args.ops, 10), 10_000)
 
     print(
         f"# store_bench: {platform.python_version()}, {multiprocessing.cpu_count()} cores, "
@@ -360,35 +404,33 @@ def main(argv: list[str] | None = None) -> int:
     results: list[LevelResult] = []
     memory: dict[str, tuple[float, float, int]] = {}
     operations: dict[str, dict[str, tuple[int, float, float]]] = {}
-    ops_count = min(max(args.ops, 10), 10_000)
     with tempfile.TemporaryDirectory(prefix="store-bench-") as folder:
         workdir = Path(folder)
         for store_name in stores:
-            if store_name == "redis":
-                if args.redis_url:
-                    backends = _redis_levels(args.redis_url, levels, args.processes, seconds)
-                    results += backends
-                    memory["redis"] = measure_memory(Backend("redis", args.redis_url), memory_count)
-                    operations["redis"] = measure_operations(
-                        Backend("redis", args.redis_url), ops_count
-                    )
-                else:
-                    with PrivateRedis(workdir) as url:
-                        results += _redis_levels(url, levels, args.processes, seconds)
-                        memory["redis"] = measure_memory(Backend("redis", url), memory_count)
-                        operations["redis"] = measure_operations(Backend("redis", url), ops_count)
+            if store_name == "redis" and args.redis_url:
+                results += _redis_levels(args.redis_url, levels, args.processes, seconds)
+                memory["redis"] = measure_memory(Backend("redis", args.redis_url), memory_count)
+                operations["redis"] = measure_operations(
+                    Backend("redis", args.redis_url), ops_count
+                )
+            elif store_name == "redis":
+                with PrivateRedis(workdir) as url:
+                    results += _redis_levels(url, levels, args.processes, seconds)
+                    memory["redis"] = measure_memory(Backend("redis", url), memory_count)
+                    operations["redis"] = measure_operations(Backend("redis", url), ops_count)
             else:
-                for level in levels:
-                    path = workdir / f"bench-{level}.sqlite3"
+                for number, (conversations, rate) in enumerate(levels):
+                    path = workdir / f"bench-{number}.sqlite3"
                     results.append(
                         run_level(
                             Backend("sqlite", str(path)),
-                            conversations=level,
+                            conversations=conversations,
                             processes=args.processes,
                             seconds=seconds,
+                            rate=rate,
                         )
                     )
-                    print(f"# sqlite {level}: done", file=sys.stderr)
+                    print(f"# sqlite {conversations} {rate or 'closed'}: done", file=sys.stderr)
                 memory["sqlite"] = measure_memory(
                     Backend("sqlite", str(workdir / "memory.sqlite3")), memory_count
                 )
@@ -399,24 +441,27 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _redis_levels(url: str, levels: list[int], processes: int, seconds: float) -> list[LevelResult]:
+def _redis_levels(
+    url: str, levels: list[Level], processes: int, seconds: float
+) -> list[LevelResult]:
     results = []
-    for level in levels:
+    for conversations, rate in levels:
         namespace = f"bench-{uuid.uuid4().hex[:8]}"
         try:
             results.append(
                 run_level(
                     Backend("redis", url, namespace),
-                    conversations=level,
+                    conversations=conversations,
                     processes=processes,
                     seconds=seconds,
+                    rate=rate,
                 )
             )
         finally:
             from bot.store.redis_admin import delete_namespace
 
             delete_namespace(url, namespace)
-        print(f"# redis {level}: done", file=sys.stderr)
+        print(f"# redis {conversations} {rate or 'closed'}: done", file=sys.stderr)
     return results
 
 

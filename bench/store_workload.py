@@ -85,11 +85,42 @@ class TurnLog:
     unexpected: int = 0
 
 
-def converse(engine: Engine, key: str, log: TurnLog, lock: threading.Lock) -> None:
+class Pacer:
+    """Sends a conversation's messages on a fixed schedule (open loop) instead of back to back.
+
+    A turn's latency is counted from when its message was due, not from when it was sent, so a
+    turn that had to wait for an earlier slow one still shows that wait (no coordinated
+    omission).
+    """
+
+    def __init__(self, *, interval: float, offset: float) -> None:
+        self.interval = interval
+        self.next_at = time.perf_counter() + offset
+
+    def wait(self) -> float:
+        delay = self.next_at - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        due = self.next_at
+        self.next_at += self.interval
+        return due
+
+
+def converse(
+    engine: Engine,
+    key: str,
+    log: TurnLog,
+    lock: threading.Lock,
+    *,
+    pacer: Pacer | None = None,
+    deadline: float | None = None,
+) -> None:
     """One conversation from report to case; every turn's latency goes into `log`."""
     text = REPORT
     for turn in range(MAX_TURNS_PER_CONVERSATION):
-        started = time.perf_counter()
+        started = pacer.wait() if pacer is not None else time.perf_counter()
+        if deadline is not None and started >= deadline:
+            return
         replies = engine.handle(
             Inbound(
                 sender_id=REQUESTER,
