@@ -46,6 +46,8 @@ def conversation_id_problem(text: str) -> str | None:
         return None
     if not value:
         return "it is empty"
+    if any(c.isspace() for c in value):
+        return "it reads like a sentence; a conversation ID is a single code with no spaces"
     bad = sorted({c for c in value if c not in "0123456789abcdef-"})
     if bad:
         shown = ", ".join(f"“{c}”" for c in bad[:5])

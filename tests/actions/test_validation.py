@@ -17,6 +17,7 @@ from actions.validation import concerns_interaction, conversation_id_problem, pa
         ("3f2b9c1e8a4d4e5f9b6a1c2d3e4f5a6b", "its dashes are misplaced"),
         ("3f2b9c1e-8a4d-4e5f-9b6a-1c2d3e4f5a6g", "(“g”)"),
         ("ｃａｌｌ-１２３", "characters a conversation ID never has"),
+        ("show my cases", "reads like a sentence"),
     ],
 )
 def test_conversation_id_problems(text: str, problem: str | None) -> None:
