@@ -27,7 +27,7 @@ _PROBLEM = re.compile(
     r"down|outage|stuck|missing|empty|drop\w*|can'?t|cannot|won'?t|doesn'?t|didn'?t|isn'?t|"
     r"aren'?t|unable|no audio|one[- ]way|echo|slow|delay\w*|crash\w*|offline|rebooting|"
     r"stopped|paused|wrong|issue|problem|bug|5\d\ds?|disconnect\w*|time(?:s)? ?out|choppy|"
-    r"blank|loop\w*)\b",
+    r"blank|loop\w*|nothing|not|never|no longer|missed|lost)\b",
     re.I,
 )
 _HEADER = re.compile(
@@ -37,14 +37,22 @@ _HEADER = re.compile(
 )
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:\(?\d[).]|[•*-]\s)")
+# After "two issues:", a plain ", and the ..." also separates the announced problems.
+_ANNOUNCED_AND = re.compile(r",?\s+and (?=(?:the|our|my|a|an|all|some) )", re.I)
+
+
 def split_issues(text: str) -> list[str]:
     """The text of each separate problem in the message (empty when none is described)."""
-    pieces = [_HEADER.sub("", piece).strip() for piece in _split(text)]
+    announced = _HEADER.search(text) is not None
+    pieces = [_HEADER.sub("", piece).strip() for piece in _split(text, announced=announced)]
     pieces = [piece for piece in pieces if piece]
     groups: list[list[str]] = []
-    for piece in pieces:
+    for index, piece in enumerate(pieces):
         is_problem = bool(_PROBLEM.search(piece))
-        if is_problem and (not groups or _NEW_ISSUE.match(piece)):
+        if _LIST_ITEM.match(piece) and groups and index > 0:
+            groups.append([piece])  # every item of a list is its own problem
+        elif is_problem and (not groups or _NEW_ISSUE.match(piece) or announced):
             groups.append([piece])
         elif groups:
             groups[-1].append(piece)
@@ -53,13 +61,16 @@ def split_issues(text: str) -> list[str]:
     return [" ".join(group).strip() for group in groups]
 
 
-def _split(text: str) -> list[str]:
+def _split(text: str, *, announced: bool) -> list[str]:
     pieces: list[str] = []
     for sentence in _PIECES.split(text):
         if not sentence:
             continue
         start = 0
-        for match in _INLINE_NEW_ISSUE.finditer(sentence):
+        boundaries = list(_INLINE_NEW_ISSUE.finditer(sentence))
+        if announced:
+            boundaries += list(_ANNOUNCED_AND.finditer(sentence))
+        for match in sorted(boundaries, key=lambda found: found.start()):
             pieces.append(sentence[start : match.start()])
             start = match.start()
         pieces.append(sentence[start:].lstrip(",; "))

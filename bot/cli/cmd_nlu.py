@@ -41,10 +41,19 @@ def read_text(line: str) -> str:
     return stripped
 
 
-def run_parse(_args: argparse.Namespace) -> int:
+def load_service_with_notice():
+    """The NLU service; says so on stderr when the first use has to build the model."""
+    from nlu.model import DEFAULT_SEED
+    from nlu.paths import model_dir
     from nlu.service import get_service
 
-    service = get_service()
+    if not model_dir(seed=DEFAULT_SEED).exists():
+        print("building the NLU model (first use, under a minute)...", file=sys.stderr, flush=True)
+    return get_service()
+
+
+def run_parse(_args: argparse.Namespace) -> int:
+    service = load_service_with_notice()
     for line in sys.stdin:
         if not line.strip():
             continue
@@ -62,10 +71,10 @@ def run_test(args: argparse.Namespace) -> int:
         save_confusion_plot,
         save_json,
     )
-    from nlu.service import get_service, service_prediction
+    from nlu.service import service_prediction
     from nlu.training_data import load_test_data
 
-    service = get_service()
+    service = load_service_with_notice()
     report = evaluate_predictions(load_test_data().examples, service_prediction(service))
     report["kb"] = evaluate_kb(service.knowledge_base, load_kb_eval("test"))
     for task in ("intent", "impact", "workaround", "severity"):
