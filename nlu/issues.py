@@ -48,9 +48,9 @@ def split_issues(text: str) -> list[str]:
     pieces = [_HEADER.sub("", piece).strip() for piece in _split(text, announced=announced)]
     pieces = [piece for piece in pieces if piece]
     groups: list[list[str]] = []
-    for index, piece in enumerate(pieces):
+    for piece in pieces:
         is_problem = bool(_PROBLEM.search(piece))
-        if _LIST_ITEM.match(piece) and groups and index > 0:
+        if _LIST_ITEM.match(piece):
             groups.append([piece])  # every item of a list is its own problem
         elif is_problem and (not groups or _NEW_ISSUE.match(piece) or announced):
             groups.append([piece])

@@ -28,3 +28,15 @@ def test_held_out_split_is_disjoint_from_training() -> None:
     train_texts = {example.text.lower() for example in load_training_data().examples}
     test_texts = [example.text.lower() for example in load_test_data().examples]
     assert test_texts and not [text for text in test_texts if text in train_texts]
+
+
+def test_changing_training_data_changes_the_model_location(tmp_path, monkeypatch) -> None:
+    from nlu import paths
+
+    data = tmp_path / "nlu.yml"
+    data.write_text("version: '3.1'\nnlu: []\n")
+    monkeypatch.setattr(paths, "data_files", lambda: [data])
+    before = paths.training_fingerprint(seed=1)
+    data.write_text("version: '3.1'\nnlu:\n- intent: greet\n  examples: |\n    - hi\n")
+    assert paths.training_fingerprint(seed=1) != before
+    assert paths.training_fingerprint(seed=2) != paths.training_fingerprint(seed=1)
