@@ -164,7 +164,7 @@ class Delivery:
         payload = blocks.staff_card(
             case,
             tz=self.zones.of(case.requester_id),
-            nlu_confidence=self.nlu_confidence(case.origin_thread),
+            nlu_confidence=self.nlu_confidence(case.origin_thread, report=case.description),
             source=source,
         )
         response = self.post(Place(channel), payload)
@@ -173,18 +173,30 @@ class Delivery:
                 case_number, CardRef(STAFF, str(response["channel"]), str(response["ts"]))
             )
 
-    def nlu_confidence(self, conversation_key: str | None) -> float | None:
-        """How sure the NLU was about the report that led to the case (typed, not a button)."""
+    def nlu_confidence(
+        self, conversation_key: str | None, *, report: str | None = None
+    ) -> float | None:
+        """How sure the NLU was that the message reporting the problem was a problem report.
+
+        With `report` (a case's description), the message that text came from; otherwise the
+        latest problem report in the conversation (the one an alert was raised for).
+        """
         if not conversation_key:
             return None
+        latest: float | None = None
         for event in reversed(self.store.trackers.load(conversation_key)):
             if event.get("event") != "user":
                 continue
             intent = (event.get("parse_data") or {}).get("intent") or {}
             confidence = intent.get("confidence")
-            if intent.get("name") == "report_issue" and isinstance(confidence, int | float):
+            if intent.get("name") != "report_issue" or not isinstance(confidence, int | float):
+                continue
+            text = str(event.get("text") or "").strip()
+            if report is None or (text and report.startswith(text)):
                 return float(confidence)
-        return None
+            if latest is None:
+                latest = float(confidence)
+        return latest
 
     # ---- others ---------------------------------------------------------------------------
 
@@ -217,7 +229,9 @@ class Delivery:
         for card in cards:
             if card.role == STAFF:
                 payload = blocks.staff_card(
-                    case, tz=tz, nlu_confidence=self.nlu_confidence(case.origin_thread)
+                    case,
+                    tz=tz,
+                    nlu_confidence=self.nlu_confidence(case.origin_thread, report=case.description),
                 )
             else:
                 payload = blocks.requester_card(case, tz=tz)

@@ -12,7 +12,7 @@ from tests.slack.conftest import (
 )
 
 
-def test_report_to_case_to_staff_card_with_due_time(slack, fake_slack, store) -> None:
+def test_report_to_case_to_staff_card_with_due_time(slack, fake_slack, store, nlu) -> None:
     response = slack.dm("U01AAA", REPORT)
     assert response.status == 200
 
@@ -45,7 +45,7 @@ def test_report_to_case_to_staff_card_with_due_time(slack, fake_slack, store) ->
         "Severity 3 – Medium",
         "Business impact",
         "supervisors",
-        "NLU confidence: 8",
+        f"NLU confidence: {nlu.parse(REPORT).intent_confidence:.0%}",
         "Wed 18 Nov 2026, 11:00 CST",
     ):
         assert fact in card_text, fact

@@ -11,7 +11,7 @@ INJECTION = (
 
 
 def test_employee_report_notifies_contacts_and_staff_without_a_case(
-    slack, fake_slack, store
+    slack, fake_slack, store, nlu
 ) -> None:
     slack.dm("U01CCC", REPORT)
 
@@ -23,7 +23,7 @@ def test_employee_report_notifies_contacts_and_staff_without_a_case(
         assert "Cy Park" in note["text"] and "wallboard" in note["text"]
     staff = last_post(slack, channel=STAFF_CHANNEL, containing="not a designated contact")
     assert "Cy Park" in staff["text"] and "Severity 3 – Medium" in staff["text"]
-    assert "NLU confidence: 8" in text_of(staff)
+    assert f"NLU confidence: {nlu.parse(REPORT).intent_confidence:.0%}" in text_of(staff)
     assert store.cases.list_cases() == []
 
 
@@ -41,13 +41,15 @@ def test_slack_markup_in_user_text_never_pings_or_links(slack, fake_slack, store
         assert "https\u2060://evil.example" in rendered
 
 
-def test_critical_goes_to_the_phone_and_alerts_staff(slack, fake_slack, store) -> None:
+def test_critical_goes_to_the_phone_and_alerts_staff(slack, fake_slack, store, nlu) -> None:
     slack.dm("U01AAA", CRITICAL)
 
     phone = last_post(slack, channel="D01AAA", containing="can't be opened in chat")
     assert "24x7" in phone["text"] and "outage line" in phone["text"]
     alert = last_post(slack, channel=STAFF_CHANNEL, containing="Critical call is coming")
-    assert "Ana Ruiz" in alert["text"] and "NLU confidence: 99%" in text_of(alert)
+    assert "Ana Ruiz" in alert["text"] and (
+        f"NLU confidence: {nlu.parse(CRITICAL).intent_confidence:.0%}" in text_of(alert)
+    )
     offer = last_post(slack, channel="D01AAA", containing="open the case now as High")
     labels = [
         e["text"]["text"] for b in offer["blocks"] if b["type"] == "actions" for e in b["elements"]
