@@ -68,7 +68,12 @@ def run(args: argparse.Namespace) -> int:
             f"cannot start: {type(error).__name__}: {_safe(error, settings)}"
         ) from None
     if mode == "http":
-        serving.serve_http(app, store, host=args.host, port=port)
+        try:
+            serving.serve_http(app, store, host=args.host, port=port)
+        except OSError as error:
+            raise UsageError(
+                f"cannot listen on {args.host}:{port}: {error.strerror or error}"
+            ) from None
     else:
         serving.serve_socket(app, settings)
     return 0

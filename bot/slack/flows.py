@@ -22,7 +22,7 @@ from bot.slack import interactive as ix
 from bot.slack.cards import CardIndex
 from bot.slack.delivery import Delivery
 from bot.slack.home import publish_home
-from bot.slack.people import Gate, TimeZones
+from bot.slack.people import Gate, Refusal, TimeZones
 from bot.slack.places import Place, place_of_message, plain_text
 
 log = logging.getLogger(__name__)
@@ -201,6 +201,8 @@ class Flows:
         refusal = self.gate.answer(
             user_id=user_id, owner_id=press.owner_id, contact_action=press.contact_action
         )
+        if refusal is None and Place.from_key(press.conversation_key).channel != place.channel:
+            refusal = Refusal("That button belongs to another conversation; nothing was changed.")
         if refusal is not None:
             self.delivery.ephemeral(place, user_id, refusal.text)
             return
@@ -226,6 +228,8 @@ class Flows:
             return
         key, owner = context
         refusal = self.gate.answer(user_id=user_id, owner_id=owner, contact_action="open")
+        if refusal is None and Place.from_key(key).channel != place.channel:
+            refusal = Refusal("That choice belongs to another conversation; nothing was changed.")
         if refusal is not None:
             self.delivery.ephemeral(place, user_id, refusal.text)
             return

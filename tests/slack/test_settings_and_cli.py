@@ -102,3 +102,34 @@ def test_serve_needs_a_mode(capsys) -> None:
         main(["serve"])
     assert exit_info.value.code == 2
     assert "one of the arguments --socket --http is required" in capsys.readouterr().err
+
+
+def start_env(monkeypatch, fake_slack, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "sig-LEAKEDSECRET")
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
+    monkeypatch.setenv("SUPPORTBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("REDIS_URL", raising=False)
+
+
+def test_serve_refused_token_is_one_line_without_the_token(
+    monkeypatch, capsys, fake_slack, tmp_path, nlu
+) -> None:
+    start_env(monkeypatch, fake_slack, tmp_path)
+    fake_slack.fail_next("auth.test", status=200, retry_after=None, error="invalid_auth")
+    assert main(["serve", "--http", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("supportbot serve: cannot start:") and err.count("\n") == 1
+    assert "LEAKED" not in err
+
+
+def test_serve_on_a_busy_port_is_one_line(monkeypatch, capsys, fake_slack, tmp_path, nlu) -> None:
+    import socket
+
+    start_env(monkeypatch, fake_slack, tmp_path)
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        assert main(["serve", "--http", str(port), "--host", "127.0.0.1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"supportbot serve: cannot listen on 127.0.0.1:{port}:")
+    assert err.count("\n") == 1 and "LEAKED" not in err

@@ -97,9 +97,17 @@ class FakeSlack:
     # ---- programming the fake ------------------------------------------------------------
 
     def fail_next(
-        self, method: str, *, status: int = 429, retry_after: int | None = 1, times: int = 1
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        retry_after: int | None = 1,
+        times: int = 1,
+        error: str | None = None,
     ) -> None:
-        body = {"ok": False, "error": "ratelimited" if status == 429 else "internal_error"}
+        """The next `times` calls fail: 429 (rate limited), 5xx, or 200 with an API error."""
+        default = "ratelimited" if status == 429 else "internal_error"
+        body = {"ok": False, "error": error or default}
         with self._lock:
             self.failures.setdefault(method, []).extend(
                 Failure(status=status, retry_after=retry_after, body=body) for _ in range(times)
