@@ -32,6 +32,10 @@ class TrainingSettings:
     ensemble: bool = False
     cnn_width: int = 64
     cnn_depth: int = 2
+    cnn_attrs: tuple[str, ...] = ("NORM", "PREFIX", "SUFFIX", "SHAPE")
+
+
+_EMBED_ROWS = {"NORM": 5000, "PREFIX": 1000, "SUFFIX": 2500, "SHAPE": 2500, "LOWER": 5000}
 
 
 def build_pipeline(labels: Sequence[str], *, settings: TrainingSettings) -> Language:
@@ -52,17 +56,17 @@ def build_pipeline(labels: Sequence[str], *, settings: TrainingSettings) -> Lang
                 "@architectures": "spacy.Tok2Vec.v2",
                 "embed": {
                     "@architectures": "spacy.MultiHashEmbed.v2",
-                    "width": 64,
-                    "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
-                    "rows": [5000, 1000, 2500, 2500],
+                    "width": settings.cnn_width,
+                    "attrs": list(settings.cnn_attrs),
+                    "rows": [_EMBED_ROWS[attr] for attr in settings.cnn_attrs],
                     "include_static_vectors": False,
                 },
                 "encode": {
                     "@architectures": "spacy.MaxoutWindowEncoder.v2",
-                    "width": 64,
+                    "width": settings.cnn_width,
                     "window_size": 1,
                     "maxout_pieces": 3,
-                    "depth": 2,
+                    "depth": settings.cnn_depth,
                 },
             },
         }
