@@ -27,10 +27,10 @@ class Place:
 
 
 def place_of_message(event: dict) -> Place:
-    """DMs are one conversation per DM; in channels each thread is its own conversation."""
+    """A DM is one conversation (threads in it too); in channels each thread is its own."""
     channel = str(event.get("channel", ""))
     if event.get("channel_type") == "im" or channel.startswith("D"):
-        return Place(channel=channel, thread_ts=event.get("thread_ts"))
+        return Place(channel=channel)
     return Place(channel=channel, thread_ts=event.get("thread_ts") or event.get("ts"))
 
 

@@ -30,11 +30,12 @@ def build(
     return app, engine.store
 
 
-def wait_for_signal() -> None:
+def stop_on_signals() -> threading.Event:
+    """SIGINT/SIGTERM end the wait below; installed before serving so none is missed."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
+    return stop
 
 
 def start_deadlines(app: Any) -> Any:
@@ -46,6 +47,7 @@ def start_deadlines(app: Any) -> Any:
 def serve_http(app: Any, store: Any, *, host: str, port: int) -> None:
     from bot.slack.http_server import EVENTS_PATH, HEALTH_PATH, SlackHTTPServer
 
+    stop = stop_on_signals()
     server = SlackHTTPServer((host, port), app=app, store=store)
     log.warning(
         "serving Slack on http://%s:%d%s (health: %s)", host, server.port, EVENTS_PATH, HEALTH_PATH
@@ -53,7 +55,7 @@ def serve_http(app: Any, store: Any, *, host: str, port: int) -> None:
     server.start_in_background()
     deadlines = start_deadlines(app)
     try:
-        wait_for_signal()
+        stop.wait()
     finally:
         deadlines.stop()
         server.shutdown()
@@ -63,12 +65,13 @@ def serve_http(app: Any, store: Any, *, host: str, port: int) -> None:
 def serve_socket(app: Any, settings: SlackSettings) -> None:
     from bot.slack.socket_mode import WatchedSocketModeHandler
 
+    stop = stop_on_signals()
     handler = WatchedSocketModeHandler(app, settings.app_token)
     handler.connect()
     log.warning("connected to Slack in Socket Mode")
     deadlines = start_deadlines(app)
     try:
-        wait_for_signal()
+        stop.wait()
     finally:
         deadlines.stop()
         handler.close()

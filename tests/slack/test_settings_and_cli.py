@@ -108,7 +108,6 @@ def start_env(monkeypatch, fake_slack, tmp_path) -> None:  # type: ignore[no-unt
     monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "sig-LEAKEDSECRET")
     monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
-    monkeypatch.setenv("SUPPORTBOT_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("REDIS_URL", raising=False)
 
 
@@ -117,7 +116,7 @@ def test_serve_refused_token_is_one_line_without_the_token(
 ) -> None:
     start_env(monkeypatch, fake_slack, tmp_path)
     fake_slack.fail_next("auth.test", status=200, retry_after=None, error="invalid_auth")
-    assert main(["serve", "--http", "0"]) == 2
+    assert main(["serve", "--http", "0", "--data-dir", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("supportbot serve: cannot start:") and err.count("\n") == 1
     assert "LEAKED" not in err
@@ -129,7 +128,8 @@ def test_serve_on_a_busy_port_is_one_line(monkeypatch, capsys, fake_slack, tmp_p
     start_env(monkeypatch, fake_slack, tmp_path)
     with socket.create_server(("127.0.0.1", 0)) as busy:
         port = busy.getsockname()[1]
-        assert main(["serve", "--http", str(port), "--host", "127.0.0.1"]) == 2
+        argv = ["serve", "--http", str(port), "--host", "127.0.0.1", "--data-dir", str(tmp_path)]
+        assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"supportbot serve: cannot listen on 127.0.0.1:{port}:")
     assert err.count("\n") == 1 and "LEAKED" not in err
