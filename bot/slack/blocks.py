@@ -14,14 +14,9 @@ from zoneinfo import ZoneInfo
 from bot.messages import Outbound
 from bot.slack import interactive as ix
 from bot.slack.mrkdwn import escape, escape_plain, mention
+from policy.severity import Severity
 
 SECTION_LIMIT = 2900
-SEVERITY_LABELS = {
-    1: "Severity 1 – Critical",
-    2: "Severity 2 – High",
-    3: "Severity 3 – Medium",
-    4: "Severity 4 – Low",
-}
 STATUS_LABELS = {
     "open": "Open",
     "waiting_on_customer": "Waiting on customer",
@@ -51,7 +46,11 @@ def _context(text: str) -> dict[str, Any]:
 
 
 def severity_label(value: int | None) -> str:
-    return SEVERITY_LABELS.get(int(value), str(value)) if value else "not set"
+    """The policy's own name for a level, e.g. "Severity 3 – Medium"."""
+    try:
+        return f"Severity {int(value)} – {Severity(int(value)).label}" if value else "not set"
+    except ValueError:
+        return escape(str(value))
 
 
 def local_time(moment: datetime | None, tz: ZoneInfo) -> str:
@@ -180,7 +179,9 @@ def requester_card(case: Any, *, tz: ZoneInfo) -> dict[str, Any]:
     return {"text": escape(f"Case {case.number}: {case.title}"), "blocks": blocks}
 
 
-def _staff_button(action_id: str, label: str, case_number: str, *, primary: bool = False):
+def _staff_button(
+    action_id: str, label: str, case_number: str, *, primary: bool = False
+) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "button",
         "action_id": action_id,

@@ -95,7 +95,9 @@ class Flows:
 
     # ---- messages -------------------------------------------------------------------------
 
-    def message(self, *, event: dict[str, Any], event_id: str | None, bot_user_id: str | None):
+    def message(
+        self, *, event: dict[str, Any], event_id: str | None, bot_user_id: str | None
+    ) -> None:
         """A DM, a reply in a conversation thread, or a staff reply in a case thread."""
         if from_a_bot(event, bot_user_id=bot_user_id):
             return
@@ -115,7 +117,9 @@ class Flows:
                 return
         self.turn(event=event, event_id=event_id, bot_user_id=bot_user_id)
 
-    def mention(self, *, event: dict[str, Any], event_id: str | None, bot_user_id: str | None):
+    def mention(
+        self, *, event: dict[str, Any], event_id: str | None, bot_user_id: str | None
+    ) -> None:
         """@mention in a channel: the conversation lives in that message's thread."""
         if from_a_bot(event, bot_user_id=bot_user_id):
             return
@@ -123,7 +127,8 @@ class Flows:
             return  # staff talk to cases through their card threads
         self.turn(event=event, event_id=event_id, bot_user_id=bot_user_id)
 
-    def turn(self, *, event: dict[str, Any], event_id: str | None, bot_user_id: str | None):
+    def turn(self, *, event: dict[str, Any], event_id: str | None, bot_user_id: str | None) -> None:
+        """One message event as one engine turn, answered where it was said."""
         place = place_of_message(event)
         user_id = str(event["user"])
         text = plain_text(str(event.get("text", "")), bot_user_id=bot_user_id)
