@@ -1,8 +1,11 @@
-"""The NLU model is trained once per test session, into pytest's cache keyed by fingerprint."""
+"""The NLU model is trained once per test session, into pytest's cache keyed by fingerprint.
+
+`SUPPORTBOT_DATA_DIR` points at that cache only while an NLU test runs, so tests in other
+folders never see it.
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,22 +16,24 @@ from nlu.service import NluService, build_service
 
 
 @pytest.fixture(scope="session")
-def nlu_data_dir(request: pytest.FixtureRequest) -> Iterator[Path]:
+def nlu_cache_dir(request: pytest.FixtureRequest) -> Path:
     """A data dir whose `nlu-model/<fingerprint>/` survives between runs; KB files do not."""
     directory = Path(request.config.cache.mkdir("supportbot-nlu"))
     (directory / "kb" / "faq.json").unlink(missing_ok=True)
-    previous = os.environ.get(DATA_DIR_ENV)
-    os.environ[DATA_DIR_ENV] = str(directory)
-    yield directory
-    if previous is None:
-        os.environ.pop(DATA_DIR_ENV, None)
-    else:
-        os.environ[DATA_DIR_ENV] = previous
+    return directory
+
+
+@pytest.fixture(autouse=True)
+def nlu_data_dir(nlu_cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv(DATA_DIR_ENV, str(nlu_cache_dir))
+    yield nlu_cache_dir
 
 
 @pytest.fixture(scope="session")
-def service(nlu_data_dir: Path) -> NluService:
-    return build_service()
+def service(nlu_cache_dir: Path) -> NluService:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DATA_DIR_ENV, str(nlu_cache_dir))
+        return build_service()
 
 
 @pytest.fixture
