@@ -459,6 +459,8 @@ class RedisTimerStore:
             if record is None:  # claimed between the two reads
                 continue
             data = json.loads(record)
+            if data["due_us"] > limit:  # rescheduled to later between the two reads
+                continue
             due_at = _EPOCH + data["due_us"] * _MICROSECOND
             timers.append(Timer(timer_id=timer_id, due_at=due_at, payload=data["payload"]))
         return timers
