@@ -434,4 +434,7 @@ def open_case(slack: SlackDriver, *, user: str = "U01AAA") -> tuple[str, Call]:
     created = last_post(slack, channel=dm, containing="Opened CS-")
     number = str(created.get("text")).split("Opened ", 1)[1].split(" ", 1)[0]
     card = last_post(slack, channel=STAFF_CHANNEL, containing=f"New case {number}")
+    deadline = time.monotonic() + 10  # the app records the card once Slack has answered
+    while slack.app.flows.cards.card(number, "staff") is None and time.monotonic() < deadline:
+        time.sleep(0.02)
     return number, card
