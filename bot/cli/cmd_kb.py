@@ -39,6 +39,9 @@ def run_import(args: argparse.Namespace) -> int:
     except FaqFormatError as error:
         raise UsageError(f"{args.file}: {error}") from error
     save_entries(entries, kb_path())
+    from nlu.service import reset_service
+
+    reset_service()  # a service already loaded in this process must see the new KB
     print(f"imported {len(entries)} questions into {kb_path()}")
     return 0
 
