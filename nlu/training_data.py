@@ -7,6 +7,7 @@ is the held-out split that training never opens. Problem reports carry Rasa exam
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,7 +73,8 @@ class NluData:
 
 
 def parse_entity_markup(annotated: str) -> tuple[str, tuple[AnnotatedEntity, ...]]:
-    """Turn "[Edge](product_area:edge) is down" into plain text plus entity spans."""
+    """Turn '[IVR]{"entity": "product_area", "value": "architect"} is down' or
+    "[CS-1042](case_number) is open" into plain text plus entity spans."""
     plain: list[str] = []
     entities: list[AnnotatedEntity] = []
     cursor = 0
@@ -83,8 +85,6 @@ def parse_entity_markup(annotated: str) -> tuple[str, tuple[AnnotatedEntity, ...
         length += len(before)
         surface = match.group("text")
         if match.group("json"):
-            import json
-
             spec = json.loads(match.group("json"))
             name, value = spec["entity"], str(spec.get("value", surface))
         else:
