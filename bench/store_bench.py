@@ -9,7 +9,7 @@ every conversation go from report to case as fast as the engine answers for `--s
 reports turns per second, p50/p99 turn latency, Redis round trips per turn, failed turns and
 cases created. Then it stores `--memory` conversations (the events of a finished intake) and as
 many cases, and reports the bytes each takes, and the p50/p95 latency of single store
-operations (`--ops` samples each; this replaces `python -m bot.store.benchmark`). Redis runs
+operations (`--ops` samples each). Redis runs
 as a private server on a free loopback port (append-only file, fsync every second) unless
 `--redis-url` is given; nothing else on the machine is touched. Loops are bounded by time and
 count; all traffic is loopback.

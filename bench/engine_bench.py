@@ -1,4 +1,4 @@
-"""Turn latency of whole conversations: `python -m bot.engine.benchmark [--conversations N]`.
+"""Turn latency of whole conversations: `python bench/engine_bench.py [--conversations N]`.
 
 Runs N complete intake conversations (report, conversation ID, severity, confirmation) as a
 designated contact on a fresh embedded store with the real NLU, and prints per-turn latency
