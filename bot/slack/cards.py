@@ -47,4 +47,24 @@ class CardIndex:
 
     def case_of_staff_thread(self, channel: str, thread_ts: str) -> str | None:
         rows = self.trackers.load(f"slack:thread:{channel}:{thread_ts}")
-        return str(rows[0]["case_number"]) if rows else None
+        return str(rows[0]["case_number"]) if rows and rows[0].get("case_number") else None
+
+    # A request for a person (no case yet): its staff-channel message is the staff side's
+    # thread for that conversation, both ways.
+
+    def remember_handoff(self, conversation_key: str, card: CardRef) -> None:
+        self.trackers.save(
+            f"slack:handoff:{conversation_key}", [{"channel": card.channel, "ts": card.ts}]
+        )
+        self.trackers.save(
+            f"slack:thread:{card.channel}:{card.ts}", [{"conversation_key": conversation_key}]
+        )
+
+    def handoff_thread(self, conversation_key: str) -> CardRef | None:
+        rows = self.trackers.load(f"slack:handoff:{conversation_key}")
+        return CardRef(STAFF, rows[0]["channel"], rows[0]["ts"]) if rows else None
+
+    def conversation_of_staff_thread(self, channel: str, thread_ts: str) -> str | None:
+        rows = self.trackers.load(f"slack:thread:{channel}:{thread_ts}")
+        key = rows[0].get("conversation_key") if rows else None
+        return str(key) if key else None

@@ -151,8 +151,19 @@ class Delivery:
         payload = blocks.notice(outbound.text)
         if outbound.kind == "critical_alert":
             self._add_understanding(payload, origin)
-        if outbound.kind == "staff_handoff_request" and outbound.buttons:
-            payload["blocks"].append(blocks.join_button(outbound.buttons[0].value))
+        key = str(outbound.data.get("conversation_key") or "")
+        if outbound.kind == "staff_handoff_request" and key:
+            existing = self.cards.handoff_thread(key)
+            if existing is not None:  # asked again: keep talking in the same staff thread
+                self.post(Place(existing.channel, existing.ts), payload)
+                return
+            payload["blocks"].append(blocks.join_button(key))
+            response = self.post(Place(channel), payload)
+            if response is not None:
+                self.cards.remember_handoff(
+                    key, CardRef(STAFF, str(response["channel"]), str(response["ts"]))
+                )
+            return
         self.post(Place(channel), payload)
 
     def post_staff_card(self, case_number: str, *, channel: str, source: str = "New case") -> None:

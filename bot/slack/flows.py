@@ -156,41 +156,61 @@ class Flows:
     ) -> None:
         """What a requester says in a case's conversation also reaches the case's staff thread.
 
-        Only the conversation's latest active case gets it, and not when the message started
-        something new (another problem, a how-to question, a status query).
+        The conversation's latest active case gets it, else an open request for a person;
+        not when the message started something new (another problem, a how-to question, a
+        status query) or when the engine already told staff.
         """
         if not text.strip() or any(r.kind in NEW_TOPIC_KINDS for r in replies):
             return
+        if any(r.audience is Audience.STAFF for r in replies):
+            return  # the engine already told staff (an update, an escalation, a handoff)
         cases = [
             c
             for c in self.store.cases.list_cases(requester_id=user_id, statuses=ACTIVE_STATUSES)
             if c.origin_thread == place.conversation_key
         ]
-        if not cases:
-            return
-        case = cases[-1]
-        if any(r.audience is Audience.STAFF and r.case_number == case.number for r in replies):
-            return  # the engine already told staff (e.g. an update or an escalation)
-        card = self.cards.card(case.number, "staff")
+        card = self.cards.card(cases[-1].number, "staff") if cases else None
         if card is not None:
-            self.delivery.post(
-                Place(card.channel, card.ts),
-                blocks.notice(f"{case.requester_name} (requester) wrote: “{text}”"),
-            )
+            name = cases[-1].requester_name
+            target = Place(card.channel, card.ts)
+            note = f"{name} (requester) wrote: “{text}”"
+        else:
+            handoff = self.cards.handoff_thread(place.conversation_key)
+            if handoff is None:
+                return
+            person = self.gate.person(user_id)
+            target = Place(handoff.channel, handoff.ts)
+            note = f"{person.name if person else user_id} wrote: “{text}”"
+        self.delivery.post(target, blocks.notice(note))
 
     def staff_thread_reply(self, *, event: dict[str, Any], bot_user_id: str | None) -> None:
-        channel = str(event["channel"])
-        number = self.cards.case_of_staff_thread(channel, str(event["thread_ts"]))
-        if number is None:
+        """A staff reply under a case card or a request for a person reaches the requester."""
+        channel, thread_ts = str(event["channel"]), str(event["thread_ts"])
+        number = self.cards.case_of_staff_thread(channel, thread_ts)
+        conversation = self.cards.conversation_of_staff_thread(channel, thread_ts)
+        if number is None and conversation is None:
             return
         user_id = str(event["user"])
-        place = Place(channel, str(event["thread_ts"]))
+        place = Place(channel, thread_ts)
         if (refusal := self.gate.staff_only(user_id)) is not None:
             self.delivery.ephemeral(place, user_id, refusal.text)
             return
         text = plain_text(str(event.get("text", "")), bot_user_id=bot_user_id)
-        replies = self.engine.staff_reply(number, user_id, text)
-        self.delivery.deliver(replies, origin=place, owner_id=None, actor_id=user_id)
+        if number is not None:
+            replies = self.engine.staff_reply(number, user_id, text)
+            self.delivery.deliver(replies, origin=place, owner_id=None, actor_id=user_id)
+        elif conversation is not None and text.strip():
+            self.say_as_support(conversation, user_id=user_id, text=f"“{text}”")
+
+    def say_as_support(self, conversation_key: str, *, user_id: str, text: str) -> None:
+        """A staff member's words in a requester's conversation, kept in its history too."""
+        person = self.gate.person(user_id)
+        name = person.name if person else "Support"
+        message = Outbound(
+            audience=Audience.REQUESTER, text=f"Support ({name}): {text}", kind="staff_reply"
+        )
+        self.delivery.post(Place.from_key(conversation_key), blocks.notice(message.text))
+        self.engine.append_bot_messages(conversation_key, [message])
 
     # ---- buttons --------------------------------------------------------------------------
 
@@ -332,9 +352,12 @@ class Flows:
         if (refusal := self.gate.staff_only(user_id)) is not None:
             self.delivery.ephemeral(place, user_id, refusal.text)
             return
-        target = Place.from_key(str(body["actions"][0].get("value", "")))
-        self.delivery.post(
-            target, blocks.notice("A support engineer has joined this conversation.")
+        key = str(body["actions"][0].get("value", ""))
+        if self.cards.handoff_thread(key) is None:
+            self.delivery.ephemeral(place, user_id, "That conversation is no longer waiting.")
+            return
+        self.say_as_support(
+            key, user_id=user_id, text="I've joined this conversation and will reply here."
         )
 
     def staff_modal(self, *, user_id: str, view: dict[str, Any], callback_id: str) -> None:

@@ -55,6 +55,7 @@ class SlackHTTPServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: SlackHTTPServer
     protocol_version = "HTTP/1.1"
+    timeout = 30  # seconds a client may stall mid-request before its connection is dropped
 
     def do_GET(self) -> None:
         if urlparse(self.path).path == HEALTH_PATH:

@@ -75,3 +75,24 @@ def test_an_employee_cannot_close_a_case(slack, fake_slack, store) -> None:
     answer = last_post(slack, channel="D01CCC", containing="")
     assert "designated contact" in answer["text"]
     assert store.cases.get_case(number).status == "open"
+
+
+def test_asking_for_a_person_opens_a_two_way_staff_thread(slack, fake_slack, store) -> None:
+    slack.dm("U01AAA", "I want to talk to a human")
+    assert last_post(slack, channel="D01AAA", containing="a person will reply here")
+    request = last_post(slack, channel=STAFF_CHANNEL, containing="needs a person")
+
+    slack.click(request, "U01CCC", label="Join")  # not staff
+    assert fake_slack.wait_for(
+        "chat.postEphemeral", lambda c: c["user"] == "U01CCC" and "Only support staff" in text_of(c)
+    )
+    slack.click(request, "U0STAFF1", label="Join")
+    assert last_post(slack, channel="D01AAA", containing="Support (Sam Support): I've joined")
+
+    slack.channel_message(
+        "U0STAFF1", STAFF_CHANNEL, "Which queue is affected?", thread_ts=request.response["ts"]
+    )
+    assert last_post(slack, channel="D01AAA", containing="Which queue is affected?")
+    slack.dm("U01AAA", "the Chicago sales queue")
+    back = last_post(slack, channel=STAFF_CHANNEL, containing="Chicago sales queue")
+    assert back["thread_ts"] == request.response["ts"] and "Ana Ruiz wrote" in back["text"]
