@@ -73,9 +73,9 @@ def tfidf_logreg(examples: Sequence[Example], *, seed: int) -> Callable[[str], P
     """TF-IDF (word 1-2 grams) + logistic regression per task, on the same training data."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
+    from sklearn.pipeline import Pipeline, make_pipeline
 
-    def fit(rows: list[tuple[str, str]]):
+    def fit(rows: list[tuple[str, str]]) -> Pipeline:
         model = make_pipeline(
             TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
             LogisticRegression(max_iter=2000, C=10.0, random_state=seed),

@@ -234,7 +234,9 @@ def _terms(text: str) -> list[str]:
 class KnowledgeBase:
     """TF-IDF retrieval over FAQ questions (answers add a little weight)."""
 
-    def __init__(self, entries: Iterable[FaqEntry], *, abstain_below: float = ABSTAIN_BELOW):
+    def __init__(
+        self, entries: Iterable[FaqEntry], *, abstain_below: float = ABSTAIN_BELOW
+    ) -> None:
         self.entries = list(entries)
         self.abstain_below = abstain_below
         documents = [

@@ -6,8 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from nlu.service import NluService
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,7 +45,7 @@ def read_text(line: str) -> str:
     return stripped
 
 
-def load_service_with_notice():
+def load_service_with_notice() -> NluService:
     """The NLU service; says so on stderr when the first use has to build the model."""
     from nlu.model import DEFAULT_SEED
     from nlu.paths import model_dir
