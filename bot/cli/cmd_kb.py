@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from bot.cli.cmd_nlu import read_text
+from bot.cli.cmd_nlu import input_lines, read_text
 from bot.cli.errors import UsageError
 
 
@@ -51,9 +50,7 @@ def run_ask(_args: argparse.Namespace) -> int:
     from nlu.paths import kb_path
 
     kb = KnowledgeBase(load_entries(kb_path()))
-    for line in sys.stdin:
-        if not line.strip():
-            continue
+    for line in input_lines():
         text = read_text(line)
         match = kb.answer(text)
         output = {"text": text, "match": match.to_dict() if match else None}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _missing_action() -> int:
     raise UsageError("choose an action: parse or test")
+
+
+def input_lines() -> Iterator[str]:
+    """Non-empty lines of stdin; bytes that are not UTF-8 become U+FFFD instead of a crash."""
+    reconfigure = getattr(sys.stdin, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="replace")
+    for line in sys.stdin:
+        if line.strip():
+            yield line
 
 
 def read_text(line: str) -> str:
@@ -58,9 +69,7 @@ def load_service_with_notice() -> NluService:
 
 def run_parse(_args: argparse.Namespace) -> int:
     service = load_service_with_notice()
-    for line in sys.stdin:
-        if not line.strip():
-            continue
+    for line in input_lines():
         result = service.parse(read_text(line))
         print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
     return 0

@@ -77,3 +77,21 @@ def test_kb_import_rejects_a_file_without_questions(
     assert "no questions found" in capsys.readouterr().err
     assert not (isolated_data_dir / "kb").exists()
     assert main(["kb", "import", str(tmp_path / "missing.txt")]) == 2
+
+
+def test_kb_ask_survives_bytes_that_are_not_utf8(isolated_data_dir: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "bot.cli.main", "kb", "ask"],
+        input=b"how do i reset my pwd \xff\xfe\n",
+        capture_output=True,
+        env={**os.environ, "SUPPORTBOT_DATA_DIR": str(isolated_data_dir)},
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    answer = json.loads(completed.stdout)
+    assert answer["match"]["question"] == "How do I change or reset my password?"
+    assert b"Traceback" not in completed.stderr
