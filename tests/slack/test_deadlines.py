@@ -49,3 +49,26 @@ def test_the_loop_keeps_running_after_a_failure() -> None:
     finally:
         loop.stop()
     assert len(calls) >= 2
+
+
+def test_unanswered_question_gets_a_notice_then_the_case_closes(
+    app, slack, fake_slack, store, clock
+) -> None:
+    number, card = open_case(slack)
+    slack.click(card, "U0STAFF1", label="Request info")
+    modal = fake_slack.wait_for("views.open")[-1]
+    slack.submit(modal, "U0STAFF1", {"text": "Which browser do the supervisors use?"})
+    last_post(slack, channel="D01AAA", containing="Which browser")
+
+    clock.moment += timedelta(days=7)  # well past the notice and the closure (3 business days)
+    assert app.flows.deadlines() >= 2
+    notice = last_post(slack, channel="D01AAA", containing="still waiting for your answer")
+    assert number in notice["text"]
+    assert last_post(slack, channel="D01AAA", containing=f"{number} was closed")
+    assert store.cases.get_case(number).status == "closed"
+    closed = last_post(slack, channel=STAFF_CHANNEL, containing="closed automatically")
+    assert closed["thread_ts"] == card.response["ts"]
+    updates = fake_slack.wait_for(
+        "chat.update", lambda c: c["channel"] == STAFF_CHANNEL and "Closed" in text_of(c)
+    )
+    assert not [b for b in updates[-1]["blocks"] if b["type"] == "actions"]  # no more buttons
