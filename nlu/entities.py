@@ -37,6 +37,20 @@ _ORG_SHORT_NAME = re.compile(
 )
 
 
+# A severity the user names ("sev 2", "P1", "raise it to high", "medium priority"); the value
+# is the level 1-4, which the dialogue domain's `severity` entity expects.
+_SEVERITY_WORDS = {"critical": "1", "high": "2", "medium": "3", "low": "4"}
+_SEVERITY = re.compile(
+    r"\b(?:sev(?:erity)?|priority)\s*(?:level\s*)?(?:to|of|is|as|[-:=])?\s*(?P<digit>[1-4])\b"
+    r"|(?-i:\bP(?P<p>[1-4])\b)"
+    r"|\b(?:sev(?:erity)?|priority)\s*(?:level\s*)?(?:to|of|is|=|:|as)?\s*"
+    r"(?P<named>critical|high|medium|low)\b"
+    r"|\b(?:to|as|be|make it|set it to)\s+(?:a\s+)?(?P<target>critical|high|medium|low)\b"
+    r"|\b(?P<before>critical|high|medium|low)[\s-]+(?:priority|severity|sev|impact)\b",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class Entity:
     entity: str
@@ -92,6 +106,11 @@ class EntityExtractor:
                     Entity("org_short_name", name.lower(), match.start("name"), match.end("name"))
                 )
         found.extend(self._sites(text))
+        for match in _SEVERITY.finditer(text):
+            group = next(name for name, value in match.groupdict().items() if value)
+            value = match.group(group).lower()
+            level = value if value.isdigit() else _SEVERITY_WORDS[value]
+            found.append(Entity("severity", level, match.start(), match.end()))
         for match in self._region.finditer(text):
             value = self._region_names.get(match.group(0).lower(), match.group(0))
             found.append(Entity("region", value, match.start(), match.end()))

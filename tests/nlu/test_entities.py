@@ -63,3 +63,21 @@ def test_slack_markup_is_cleaned_but_offsets_survive() -> None:
     start = clean.text.index("runbook")
     begin, end = clean.original_span(start, start + len("runbook"))
     assert original[begin:end] == "runbook"
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("raise CS-1042 to high", "2"),
+        ("change sev to 3", "3"),
+        ("P1 outage!", "1"),
+        ("this is a medium priority thing", "3"),
+        ("severity: low", "4"),
+    ],
+)
+def test_a_named_severity_is_its_level(extractor: EntityExtractor, text: str, level: str) -> None:
+    assert values(extractor, text, "severity") == [level]
+
+
+def test_ordinary_words_are_not_severities(extractor: EntityExtractor) -> None:
+    assert values(extractor, "we have high call volume on the p2 floor", "severity") == []
