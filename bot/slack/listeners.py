@@ -14,7 +14,8 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot.slack import interactive as ix
-from bot.slack.flows import Flows, report_errors, staff_text_errors
+from bot.slack.flows import Flows
+from bot.slack.payloads import report_errors, staff_text_errors
 
 log = logging.getLogger(__name__)
 

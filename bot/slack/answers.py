@@ -1,0 +1,121 @@
+"""Answers to the engine's questions: its buttons and the severity picker.
+
+Only the person a question was asked may answer it, a case-changing answer needs a
+designated contact (policy.contacts), and a button only acts in the conversation it was
+posted in. An answered question loses its buttons, so it can't be answered twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.messages import Inbound
+from bot.slack import blocks
+from bot.slack import interactive as ix
+from bot.slack.context import SlackPart
+from bot.slack.payloads import action_event_id
+from bot.slack.people import Refusal
+from bot.slack.places import Place, plain_text
+
+log = logging.getLogger(__name__)
+
+
+class Answers(SlackPart):
+    def press(self, *, body: dict[str, Any]) -> None:
+        """A requester-side button: only its owner may press it, with the policy's permission."""
+        user_id = str(body["user"]["id"])
+        action = body["actions"][0]
+        press = ix.Press.decode(str(action.get("value", "")))
+        place = self._container_place(body)
+        if press is None:
+            self.delivery.ephemeral(place, user_id, "That button is no longer valid.")
+            return
+        refusal = self.gate.answer(
+            user_id=user_id, owner_id=press.owner_id, contact_action=press.contact_action
+        )
+        if refusal is None and Place.from_key(press.conversation_key).channel != place.channel:
+            refusal = Refusal("That button belongs to another conversation; nothing was changed.")
+        if refusal is not None:
+            self.delivery.ephemeral(place, user_id, refusal.text)
+            return
+        label = str((action.get("text") or {}).get("text") or press.action_id)
+        self._mark_answered(body, chooser_id=user_id, label=label)
+        self._engine_press(
+            user_id=user_id,
+            place=Place.from_key(press.conversation_key),
+            action_id=press.action_id,
+            payload=press.payload,
+            label=label,
+            event_id=action_event_id(body, action),
+        )
+
+    def severity_choice(self, *, body: dict[str, Any]) -> None:
+        user_id = str(body["user"]["id"])
+        action = body["actions"][0]
+        place = self._container_place(body)
+        context = ix.read_block_context(str(action.get("block_id", "")))
+        level = str((action.get("selected_option") or {}).get("value", ""))
+        if context is None or level not in ("2", "3", "4"):
+            self.delivery.ephemeral(place, user_id, "That choice is no longer valid.")
+            return
+        key, owner = context
+        refusal = self.gate.answer(user_id=user_id, owner_id=owner, contact_action="open")
+        if refusal is None and Place.from_key(key).channel != place.channel:
+            refusal = Refusal("That choice belongs to another conversation; nothing was changed.")
+        if refusal is not None:
+            self.delivery.ephemeral(place, user_id, refusal.text)
+            return
+        self._mark_answered(body, chooser_id=user_id, label=blocks.severity_label(int(level)))
+        self._engine_press(
+            user_id=user_id,
+            place=Place.from_key(key),
+            action_id="change_severity",
+            payload=f'/change_severity{{"severity": "{level}"}}',
+            label=blocks.severity_label(int(level)),
+            event_id=action_event_id(body, action),
+        )
+
+    def _engine_press(
+        self,
+        *,
+        user_id: str,
+        place: Place,
+        action_id: str,
+        payload: str,
+        label: str,
+        event_id: str | None,
+    ) -> None:
+        inbound = Inbound(
+            sender_id=user_id,
+            text=label,
+            conversation_key=place.conversation_key,
+            received_at=self.clock(),
+            channel=place.channel,
+            thread_ts=place.thread_ts,
+            event_id=event_id,
+            action=action_id,
+            action_value=payload,
+        )
+        replies = self.engine.handle(inbound)
+        self.delivery.deliver(replies, origin=place, owner_id=user_id, actor_id=user_id)
+
+    def _mark_answered(self, body: dict[str, Any], *, chooser_id: str, label: str) -> None:
+        message = body.get("message") or {}
+        channel = (body.get("channel") or {}).get("id") or body.get("container", {}).get(
+            "channel_id"
+        )
+        if not message.get("ts") or not channel:
+            return
+        first = (message.get("blocks") or [{}])[0]
+        shown = plain_text(str((first.get("text") or {}).get("text", "")), bot_user_id=None)
+        try:
+            self.client.chat_update(
+                channel=channel,
+                ts=message["ts"],
+                **blocks.answered(shown, chooser_id=chooser_id, label=label),
+            )
+        except SlackApiError as error:
+            log.info("could not mark a question answered: %s", error.response.get("error"))

@@ -1,0 +1,76 @@
+"""What every part of the Slack adapter shares: the engine, the store, Slack, and helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.messages import Audience, Outbound
+from bot.slack import blocks
+from bot.slack.cards import CardIndex
+from bot.slack.delivery import Delivery
+from bot.slack.people import Gate, TimeZones
+from bot.slack.places import Place
+
+
+@dataclass
+class SlackContext:
+    engine: Any
+    store: Any
+    directory: Any
+    client: Any
+    clock: Callable[[], datetime]
+    gate: Gate = field(init=False)
+    zones: TimeZones = field(init=False)
+    cards: CardIndex = field(init=False)
+    delivery: Delivery = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.gate = Gate(directory=self.directory)
+        self.zones = TimeZones(directory=self.directory, client=self.client)
+        self.cards = CardIndex(store=self.store)
+        self.delivery = Delivery(
+            client=self.client,
+            store=self.store,
+            directory=self.directory,
+            cards=self.cards,
+            zones=self.zones,
+        )
+
+
+class SlackPart:
+    """Base of the adapter's parts: the shared objects as attributes, and common helpers."""
+
+    def __init__(self, context: SlackContext) -> None:
+        self.context = context
+        self.engine = context.engine
+        self.store = context.store
+        self.directory = context.directory
+        self.client = context.client
+        self.clock = context.clock
+        self.gate = context.gate
+        self.zones = context.zones
+        self.cards = context.cards
+        self.delivery = context.delivery
+
+    @property
+    def staff_channel(self) -> str:
+        return str(self.directory.staff_channel)
+
+    def say_as_support(self, conversation_key: str, *, user_id: str, text: str) -> None:
+        """A staff member's words in a requester's conversation, kept in its history too."""
+        person = self.gate.person(user_id)
+        name = person.name if person else "Support"
+        message = Outbound(
+            audience=Audience.REQUESTER, text=f"Support ({name}): {text}", kind="staff_reply"
+        )
+        self.delivery.post(Place.from_key(conversation_key), blocks.notice(message.text))
+        self.engine.append_bot_messages(conversation_key, [message])
+
+    def _container_place(self, body: dict[str, Any]) -> Place:
+        container = body.get("container") or {}
+        channel = (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
+        thread = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
+        return Place(str(channel), thread)
