@@ -9,6 +9,7 @@ updated in place with `chat.update` whenever a case changes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -47,6 +48,8 @@ class Delivery:
         self.directory = directory
         self.cards = cards
         self.zones = zones
+        # Called with the requester's ID whenever one of their cases changed (App Home).
+        self.on_case_change: Callable[[str], None] = lambda _user_id: None
 
     @property
     def staff_channel(self) -> str:
@@ -128,6 +131,7 @@ class Delivery:
             self.cards.remember(
                 case_number, CardRef(REQUESTER, str(response["channel"]), str(response["ts"]))
             )
+        self.on_case_change(case.requester_id)
 
     # ---- staff ----------------------------------------------------------------------------
 
@@ -236,6 +240,7 @@ class Delivery:
         case = self.store.cases.get_case(case_number)
         if case is None:
             return
+        self.on_case_change(case.requester_id)
         tz = self.zones.of(case.requester_id)
         for card in cards:
             if card.role == STAFF:

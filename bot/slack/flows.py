@@ -9,9 +9,12 @@ makes Slack retry.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+
+from slack_sdk.errors import SlackApiError
 
 from bot.slack.answers import Answers
 from bot.slack.context import SlackContext, SlackPart
@@ -19,6 +22,8 @@ from bot.slack.conversations import Conversations
 from bot.slack.home import publish_home
 from bot.slack.reports import Reports
 from bot.slack.staff_actions import StaffActions
+
+log = logging.getLogger(__name__)
 
 
 class Flows(SlackPart):
@@ -51,6 +56,14 @@ class Flows(SlackPart):
         self.open_report_modal = reports.open_report_modal
         self.shortcut = reports.shortcut
         self.report_submitted = reports.report_submitted
+        self.delivery.on_case_change = self.refresh_home
+
+    def refresh_home(self, user_id: str) -> None:
+        """Keep a requester's App Home current when one of their cases changes."""
+        try:
+            self.home(user_id=user_id)
+        except SlackApiError as error:
+            log.info("could not refresh the App Home: %s", error.response.get("error"))
 
     def deadlines(self) -> int:
         """Deliver due reminders, closure notices and closures; returns how many fired."""

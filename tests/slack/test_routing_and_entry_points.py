@@ -116,3 +116,14 @@ def test_message_shortcut_starts_intake_from_any_message(slack, fake_slack, stor
     assert prefilled == REPORT
     slack.submit(modal, "U01AAA", {"description": prefilled, "impact": "", "conversation_id": ""})
     assert last_post(slack, channel="D01AAA", containing="suggest Severity 3")
+
+
+def test_app_home_follows_the_case_without_reopening(slack, fake_slack, store) -> None:
+    number, card = open_case(slack)
+    published = fake_slack.wait_for("views.publish", lambda c: c["user_id"] == "U01AAA")
+    assert published and number in str(published[-1]["view"])
+    slack.click(card, "U0STAFF1", label="Take")
+    last_post(slack, channel="D01AAA", containing="has taken")
+    assert fake_slack.wait_for(
+        "views.publish", lambda c: c["user_id"] == "U01AAA", count=len(published) + 1
+    )
