@@ -43,7 +43,12 @@ def _quality(report: dict, kb: dict) -> dict[str, float]:
 
 
 def main() -> int:
-    os.environ[DATA_DIR_ENV] = tempfile.mkdtemp(prefix="nlu-bench-")
+    with tempfile.TemporaryDirectory(prefix="nlu-bench-") as data_dir:
+        os.environ[DATA_DIR_ENV] = data_dir
+        return run()
+
+
+def run() -> int:
     started = time.perf_counter()
     build_model(seed=DEFAULT_SEED, force=True)
     build_seconds = time.perf_counter() - started
