@@ -160,10 +160,24 @@ class ActionRequestPriorityChange(Action):
         return [SlotSet("last_case_number", access.case.number)]
 
 
+_UPDATE_COMMAND = re.compile(
+    r"^(?:please\s+)?(?:update|add(?:\s+(?:this|a\s+note))?(?:\s+to)?|note(?:\s+for|\s+on)?)"
+    r"(?:\s+(?:on|for|to|with))?\b",
+    re.IGNORECASE,
+)
+
+
 def note_from(text: str, number: str) -> str:
-    """The user's words minus the case number, as a work note."""
-    cleaned = re.sub(re.escape(number), "", text, flags=re.IGNORECASE).strip(" :,-")
-    return cleaned[:MAX_NOTE_CHARS]
+    """The user's words minus the command and the case reference, as a work note.
+
+    "update CS-1001: it also fails", "add to case #1001 - it also fails" and "cs 1001 it also
+    fails" all give "it also fails".
+    """
+    digits = number.split("-", 1)[-1]
+    reference = rf"(?<!\w)(?:cs[-\s]?|case\s*#?\s*|ticket\s*#?\s*|#)0*{digits}(?!\d)"
+    cleaned = re.sub(reference, " ", text, flags=re.IGNORECASE).strip(" :,-")
+    cleaned = _UPDATE_COMMAND.sub("", cleaned).strip(" :,-")
+    return re.sub(r" {2,}", " ", cleaned)[:MAX_NOTE_CHARS]
 
 
 def add_customer_note(access: Any, note: str, dispatcher: CollectingDispatcher) -> Any:

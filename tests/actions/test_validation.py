@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from actions.case_actions import note_from
 from actions.validation import concerns_interaction, conversation_id_problem, parse_severity
 
 
@@ -49,3 +50,21 @@ def test_conversation_id_is_needed_only_for_interactions() -> None:
     assert concerns_interaction("Inbound calls drop after 30 seconds")
     assert concerns_interaction(None, "customers' chats are lost")
     assert not concerns_interaction("The wallboard report shows wrong totals", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "update CS-1001: it also fails in the EU site",
+        "add to case #1001 - it also fails in the EU site",
+        "CS-1001 it also fails in the EU site",
+        "please update cs 1001, it also fails in the EU site",
+        "update case 1001 with: it also fails in the EU site",
+    ],
+)
+def test_update_note_keeps_only_the_users_words(text: str) -> None:
+    assert note_from(text, "CS-1001") == "it also fails in the EU site"
+
+
+def test_update_note_keeps_other_case_numbers() -> None:
+    assert note_from("update CS-1001: same as CS-10012", "CS-1001") == "same as CS-10012"
