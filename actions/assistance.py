@@ -36,6 +36,15 @@ class ActionKbAnswer(Action):
                 kind="kb_no_answer",
             )
             return [SlotSet("kb_question", None)]
+        if tracker.active_loop_name:
+            # Asked in the middle of a report: answer, and let the report's question follow.
+            say(
+                dispatcher,
+                f"From the knowledge base ({match.question}):\n{match.answer}",
+                kind="kb_answer",
+                data={"question": match.question, "score": float(match.score)},
+            )
+            return [SlotSet("kb_question", None)]
         say(
             dispatcher,
             f"From the knowledge base ({match.question}):\n{match.answer}\n\nDid this solve it?",

@@ -222,6 +222,11 @@ class ActionCancelIntake(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        closing = tracker.get_slot("close_target")
+        if tracker.active_loop_name and tracker.get_slot("pending_confirmation") == "close_case":
+            # "Keep it open" asked in the middle of an intake: the intake goes on.
+            say(dispatcher, f"OK, {closing} stays open.", kind="close_cancelled")
+            return [SlotSet("pending_confirmation", None), SlotSet("close_target", None)]
         say(
             dispatcher,
             "OK, I've cancelled that. Nothing was created or changed.",

@@ -30,6 +30,13 @@ def requester_id(tracker: Tracker) -> str:
     return str(metadata.get("user_id") or tracker.sender_id)
 
 
+def sender_tz(tracker: Tracker) -> str | None:
+    """The speaker's time zone as their chat service reported it (Slack users.info `tz`)."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    value = metadata.get("sender_tz")
+    return value if isinstance(value, str) and value else None
+
+
 def conversation_key(tracker: Tracker) -> str:
     metadata = tracker.latest_message.get("metadata") or {}
     return str(metadata.get("conversation_key") or tracker.sender_id)
@@ -37,7 +44,7 @@ def conversation_key(tracker: Tracker) -> str:
 
 def requester(tracker: Tracker, dispatcher: CollectingDispatcher) -> PersonView | None:
     """The speaker from the directory; tells them when they are unknown."""
-    person = find_person(requester_id(tracker))
+    person = find_person(requester_id(tracker), sender_tz=sender_tz(tracker))
     if person is None or (not person.org_short_name and not person.is_staff):
         say(
             dispatcher,

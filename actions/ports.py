@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from actions.runtime import current
+from bot.directory.countries import country_of_zone
 
 DESIGNATED_ROLES = frozenset({"designated_primary", "designated_backup"})
 
@@ -37,12 +38,31 @@ class PersonView:
         return self.role == "staff"
 
 
-def find_person(slack_id: str) -> PersonView | None:
-    """The person behind a Slack ID, or None when the directory does not know them."""
+UTC_ZONE = ZoneInfo("UTC")
+
+
+def zone_named(name: str | None) -> ZoneInfo | None:
+    """The zone for an IANA name from a chat service; None for a missing or unknown name."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def find_person(slack_id: str, *, sender_tz: str | None = None) -> PersonView | None:
+    """The person behind a Slack ID, or None when the directory does not know them.
+
+    Time zone: the organization's, else `sender_tz` (their Slack zone), else UTC. Country
+    (phone line): the organization's, else the country of that zone, else None.
+    """
     record = current().directory.person(slack_id)
     if record is None:
         return None
     org = record.org  # None for support staff
+    tz = (org.tz if org else None) or zone_named(sender_tz) or UTC_ZONE
+    country = (org.country if org else None) or country_of_zone(tz.key)
     return PersonView(
         slack_id=record.slack_id,
         name=record.name,
@@ -50,8 +70,8 @@ def find_person(slack_id: str) -> PersonView | None:
         org_short_name=org.short_name if org else None,
         org_id=org.org_id if org else None,
         org_name=org.name if org else None,
-        tz=org.tz if org else ZoneInfo("UTC"),
-        country=org.country if org else None,
+        tz=tz,
+        country=country if org else None,
     )
 
 
@@ -83,6 +103,7 @@ class PhoneLine:
     numbers: tuple[str, ...]
     hours: str
     critical_24x7: bool
+    note: str | None = None  # e.g. why the default line was chosen
 
 
 def phone_line(country: str | None) -> PhoneLine:
@@ -95,6 +116,7 @@ def phone_line(country: str | None) -> PhoneLine:
         numbers=tuple(f"{n.number} ({n.label})" if n.label else n.number for n in route.numbers),
         hours=route.hours,
         critical_24x7=route.critical_24x7,
+        note=route.note,
     )
 
 

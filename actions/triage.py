@@ -15,10 +15,11 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import INTAKE_SLOTS, requester
+from actions.common import INTAKE_SLOTS, requester, requester_id, sender_tz
 from actions.ports import (
     PersonView,
     designated_contacts,
+    find_person,
     organization_problems,
     phone_line,
     staff_channel,
@@ -28,6 +29,7 @@ from actions.runtime import current
 from actions.texts import people_list, severity_text
 from actions.understanding import Understanding, read, to_parse_data
 from actions.validation import conversation_id_problem
+from bot.directory.countries import country_of_zone
 from policy.severity import Impact, Severity, suggest_severity
 
 MIN_DESCRIPTION_WORDS = 6
@@ -68,6 +70,8 @@ class ActionTriageIssue(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if find_person(requester_id(tracker)) is None:
+            critical_from_stranger(dispatcher, tracker)
         person = requester(tracker, dispatcher)
         if person is None:
             return []
@@ -171,22 +175,55 @@ def start_intake(person: PersonView, understanding: Understanding) -> list[dict[
     ]
 
 
-def route_critical(
-    dispatcher: CollectingDispatcher, person: PersonView, understanding: Understanding
-) -> list[dict[str, Any]]:
-    """Critical goes to the phone, for everyone; never a Critical case from chat."""
-    line = phone_line(person.country)
+def give_phone_line(dispatcher: CollectingDispatcher, country: str | None) -> None:
+    """Tell the reporter which outage line to call for a Critical problem, and why."""
+    line = phone_line(country)
     numbers = " / ".join(line.numbers)
+    note = f" ({line.note}.)" if line.note else ""
     say(
         dispatcher,
         f"This sounds Critical (Code Red). Critical problems can't be opened in chat: the "
         f"support policy requires them to be raised by telephone, where an engineer responds "
         f"within 10 minutes, 24x7. Call the {line.region} outage line now: {numbers}. "
         f"Outages are taken on this line 24x7 (its office hours for other matters: "
-        f"{line.hours}).",
+        f"{line.hours}).{note}",
         kind="critical_phone",
-        data={"region": line.region, "numbers": list(line.numbers), "hours": line.hours},
+        data={
+            "region": line.region,
+            "numbers": list(line.numbers),
+            "hours": line.hours,
+            "country": country,
+        },
     )
+
+
+def critical_from_stranger(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Someone the directory doesn't know reports a Critical problem: still give the line.
+
+    The line is the one for the country of their Slack time zone; nothing else changes (they
+    are told next that they are not in the directory).
+    """
+    understanding = read(tracker.latest_message)
+    severity, _ = suggestion_for(understanding)
+    if severity is not Severity.CRITICAL:
+        return
+    give_phone_line(dispatcher, country_of_zone(sender_tz(tracker)))
+    say(
+        dispatcher,
+        f"Heads-up: a Critical call may be coming from {requester_id(tracker)}, who is not in "
+        f"the support directory. They reported: “{quote(understanding.text)}”",
+        kind="critical_alert",
+        audience=STAFF,
+        recipients=(staff_channel(),),
+        data={"org_short_name": None, "requester_id": requester_id(tracker)},
+    )
+
+
+def route_critical(
+    dispatcher: CollectingDispatcher, person: PersonView, understanding: Understanding
+) -> list[dict[str, Any]]:
+    """Critical goes to the phone, for everyone; never a Critical case from chat."""
+    give_phone_line(dispatcher, person.country)
     say(
         dispatcher,
         "Heads-up: a Critical call is coming. "

@@ -35,7 +35,9 @@ class Inbound:
 
     `conversation_key` names the conversation ("D123" for a DM, "C123:1700000000.0001" for a
     thread). A button press carries `action` (the Button.action_id) and `action_value`
-    (the Button.value); its `text` may be empty.
+    (the Button.value); its `text` may be empty. `sender_tz` is the sender's IANA time zone
+    as their chat service knows it (Slack's users.info `tz`); it decides due times and the
+    phone line when the directory gives their organization none.
     """
 
     sender_id: str
@@ -47,6 +49,7 @@ class Inbound:
     event_id: str | None = None
     action: str | None = None
     action_value: str | None = None
+    sender_tz: str | None = None
 
 
 @dataclass(frozen=True)

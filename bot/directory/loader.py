@@ -182,8 +182,8 @@ class _DirectoryBuilder:
         fields = self.r.mapping(
             node,
             f"organizations[{index}]",
-            required={"short_name", "name", "id", "timezone", "country"},
-            optional={"email_domains", "designated_contacts", "members"},
+            required={"short_name", "name", "id"},
+            optional={"timezone", "country", "email_domains", "designated_contacts", "members"},
         )
         if fields is None:
             return None
@@ -239,12 +239,14 @@ class _DirectoryBuilder:
             self.person(item, f"members[{position}]", owner=owner, with_role=False)
             for position, item in enumerate(self.r.sequence(fields.get("members"), "members"))
         ]
+        bad_zone = "timezone" in fields and zone is None
+        bad_country = "country" in fields and country is None
         if (
             short_name is None
             or name is None
             or org_id is None
-            or zone is None
-            or country is None
+            or bad_zone
+            or bad_country
             or None in contacts
             or None in members
         ):

@@ -38,15 +38,18 @@ class Organization:
     short_name: str
     name: str
     id: str  # canonical lowercase UUID
-    timezone: str  # IANA name, e.g. "America/Chicago"
-    country: str  # ISO 3166-1 alpha-2, decides the phone line
+    # Both optional: when absent, the requester's Slack time zone (users.info) decides due
+    # times, and the country of that zone decides the phone line.
+    timezone: str | None = None  # IANA name, e.g. "America/Chicago"
+    country: str | None = None  # ISO 3166-1 alpha-2, decides the phone line
     email_domains: tuple[str, ...] = ()
     designated_contacts: tuple[Person, ...] = ()
     members: tuple[Person, ...] = ()
 
     @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+    def tz(self) -> ZoneInfo | None:
+        """The organization's zone, or None when the directory leaves it to Slack."""
+        return ZoneInfo(self.timezone) if self.timezone else None
 
     @property
     def org_id(self) -> str:

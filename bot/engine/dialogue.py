@@ -24,6 +24,16 @@ MAX_ACTIONS_PER_TURN = 12
 FALLBACK_INTENT = "nlu_fallback"
 FORM_EXIT_INTENTS = frozenset({"human_handoff"})
 FORM_EXIT_WORDS = frozenset({"cancel", "stop", "abort", "never mind", "nevermind", "/deny"})
+# Rasa-style form interruptions: while the form waits for a short structured answer, a
+# message confidently read as one of these intents is answered by its rule, then the form's
+# question is asked again. Free-text slots (description, impact) take any text as is.
+INTERRUPTING_INTENTS = frozenset(
+    {"check_status", "escalate", "close_case", "update_case", "request_rca", "ask_howto"}
+)
+INTERRUPTIBLE_SLOTS = frozenset({"conversation_id", "severity"})
+INTERRUPTION_CONFIDENCE = 0.8
+# Yes/no questions an interruption may leave open inside the form (closing a case).
+IN_FORM_CONFIRMATIONS = frozenset({"close_case"})
 
 
 def build_executor() -> ActionExecutor:
@@ -71,6 +81,9 @@ class DialogueRunner:
             state.add(_slot("fallback_count", 0.0, now_ts))
         if state.active_loop:
             form = state.active_loop
+            if self._answers_in_form_confirmation(intent, state):
+                await self._interrupt_form(state, form, intent, out, now_ts=now_ts)
+                return out
             if intent in FORM_EXIT_INTENTS or text in FORM_EXIT_WORDS:
                 state.add({"event": "active_loop", "name": None, "timestamp": now_ts})
                 state.add(_slot("requested_slot", None, now_ts))
@@ -80,11 +93,45 @@ class DialogueRunner:
                 actions_to_run = [name] if name else list(rule.actions if rule else ())
                 await self.run_actions(state, actions_to_run, out, now_ts=now_ts)
                 return out
+            if self._interrupts_form(state):
+                await self._interrupt_form(state, form, intent, out, now_ts=now_ts)
+                return out
             await self.run_form(state, form, out, now_ts=now_ts, user_turn=True)
             return out
         rule = self.rule_for_intent(intent, state) or self.rule_for_intent(FALLBACK_INTENT, state)
         await self.run_actions(state, list(rule.actions if rule else ()), out, now_ts=now_ts)
         return out
+
+    @staticmethod
+    def _answers_in_form_confirmation(intent: str, state: DialogueState) -> bool:
+        """A yes/no to a question an interruption asked inside the form (close the case?)."""
+        return intent in ("affirm", "deny") and (
+            state.slot("pending_confirmation") in IN_FORM_CONFIRMATIONS
+        )
+
+    @staticmethod
+    def _interrupts_form(state: DialogueState) -> bool:
+        """Is the latest message a confident other request rather than the form's answer?"""
+        requested = state.slot("requested_slot")
+        if requested not in INTERRUPTIBLE_SLOTS:
+            return False
+        message = state.latest_message
+        intent = message.get("intent") or {}
+        if intent.get("name") not in INTERRUPTING_INTENTS:
+            return False
+        if float(intent.get("confidence") or 0.0) < INTERRUPTION_CONFIDENCE:
+            return False
+        # A message that carries the asked-for value is an answer, whatever else it says.
+        return not any(e.get("entity") == requested for e in message.get("entities") or [])
+
+    async def _interrupt_form(
+        self, state: DialogueState, form: str, intent: str, out: list[Outbound], *, now_ts: float
+    ) -> None:
+        """Answer the message by its intent's rule, then ask the form's question again."""
+        rule = self.rule_for_intent(intent, state)
+        await self.run_actions(state, list(rule.actions if rule else ()), out, now_ts=now_ts)
+        if state.active_loop == form:
+            await self.run_form(state, form, out, now_ts=now_ts, user_turn=False)
 
     async def run_actions(
         self, state: DialogueState, names: list[str], out: list[Outbound], *, now_ts: float

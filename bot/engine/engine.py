@@ -172,6 +172,7 @@ class Engine:
             "channel": inbound.channel,
             "thread_ts": inbound.thread_ts,
             "received_at": inbound.received_at.isoformat(),
+            "sender_tz": inbound.sender_tz,
         }
         state.add(
             {

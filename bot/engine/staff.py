@@ -16,6 +16,7 @@ from actions.replies import quote
 from actions.runtime import bound
 from actions.texts import local_time, severity_text
 from bot.engine.inputs import clean
+from bot.engine.zones import case_zone
 from bot.messages import Audience, Outbound
 from bot.store.errors import InvalidCaseNumber, StoreError, StoreUnavailable
 from bot.store.models import CaseStatus, UpdatedBy, normalize_case_number
@@ -145,9 +146,8 @@ class StaffDesk:
 
         return self._operate(case_number, staff_id, "staff_reply", change, kind="staff_reply")
 
-    def _schedule_followups(self, action: str, case: Any, requester: PersonView | None) -> str:
+    def _schedule_followups(self, action: str, case: Any, tz: ZoneInfo) -> str:
         """Closure timers for the states that close by themselves; returns text to add."""
-        tz = requester.tz if requester else self._org_tz(case)
         store = self.engine.store
         if action == "request_info":
             close_at = schedule_waiting_on_customer(store, case, tz=tz)
@@ -157,9 +157,8 @@ class StaffDesk:
             return f" (It closes at {local_time(close_at, tz)} unless you report a problem.)"
         return ""
 
-    def _org_tz(self, case: Any) -> ZoneInfo:
-        org = self.engine.directory.organization(case.org_short_name)
-        return org.tz if org else ZoneInfo("UTC")
+    def _case_tz(self, case: Any) -> ZoneInfo:
+        return case_zone(store=self.engine.store, directory=self.engine.directory, case=case)
 
     def _operate(
         self, case_number: str, staff_id: str, action: str, change: Any, *, kind: str
@@ -199,8 +198,8 @@ class StaffDesk:
             expected_version=case.version,
             action=action,
         )
-        requester = find_person(updated.requester_id)
-        requester_text += self._schedule_followups(action, updated, requester)
+        tz = self._case_tz(updated)
+        requester_text += self._schedule_followups(action, updated, tz)
         to_requester = Outbound(
             audience=Audience.REQUESTER,
             text=requester_text,
@@ -210,8 +209,8 @@ class StaffDesk:
             data={"conversation_key": updated.origin_thread, "staff_id": staff.slack_id},
         )
         due = ""
-        if requester and updated.response_due_at and updated.acknowledged_at is None:
-            due = f" Initial response due {local_time(updated.response_due_at, requester.tz)}."
+        if updated.response_due_at and updated.acknowledged_at is None:
+            due = f" Initial response due {local_time(updated.response_due_at, tz)}."
         receipt = Outbound(
             audience=Audience.STAFF,
             text=f"Done: {number} ({action.replace('_', ' ')}) by {staff.name}. "

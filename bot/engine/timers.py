@@ -19,6 +19,7 @@ from actions.followups import (
     is_stale,
 )
 from actions.texts import local_time, severity_text
+from bot.engine.zones import case_zone
 from bot.messages import Audience, Outbound
 from bot.store.models import CaseStatus
 
@@ -115,5 +116,4 @@ class TimerDesk:
         return outbound
 
     def _tz(self, case: Any) -> ZoneInfo:
-        org = self.engine.directory.organization(case.org_short_name)
-        return org.tz if org else ZoneInfo("UTC")
+        return case_zone(store=self.engine.store, directory=self.engine.directory, case=case)

@@ -98,6 +98,7 @@ class Answers(SlackPart):
             event_id=event_id,
             action=action_id,
             action_value=payload,
+            sender_tz=self.zones.slack_name(user_id),
         )
         replies = self.engine.handle(inbound)
         self.delivery.deliver(replies, origin=place, owner_id=user_id, actor_id=user_id)

@@ -105,6 +105,7 @@ class Conversations(SlackPart):
             channel=place.channel,
             thread_ts=place.thread_ts,
             event_id=event_id,
+            sender_tz=self.zones.slack_name(user_id),
         )
         replies = self.engine.handle(inbound)
         self.delivery.deliver(replies, origin=place, owner_id=user_id, actor_id=user_id)

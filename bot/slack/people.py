@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackClientError
 
 from policy.contacts import NOT_DESIGNATED_EXPLANATION, ContactAction, may_perform
 
@@ -71,33 +72,50 @@ class Gate:
 
 
 class TimeZones:
-    """A person's zone: their organization's (directory) first, else Slack's users.info tz."""
+    """A person's zone: their organization's (directory) first, else Slack's users.info tz.
+
+    Slack's answers are cached per user. A failed users.info is remembered for a few minutes
+    too, so a Slack outage costs one slow lookup per person, not one per message.
+    """
+
+    FAILURE_MEMORY_SECONDS = 300.0
 
     def __init__(self, *, directory: Any, client: Any) -> None:
         self.directory = directory
         self.client = client
         self._cache: dict[str, ZoneInfo] = {}
+        self._failed_until: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def of(self, user_id: str) -> ZoneInfo:
         person = self.directory.person(user_id)
         org = getattr(person, "org", None)
-        if org is not None:
+        if org is not None and org.timezone:
             return ZoneInfo(org.timezone)
         return self.from_slack(user_id) or ZoneInfo("UTC")
+
+    def slack_name(self, user_id: str) -> str | None:
+        """The IANA name Slack has for the user (for `Inbound.sender_tz`); None if unknown."""
+        zone = self.from_slack(user_id)
+        return zone.key if zone is not None else None
 
     def from_slack(self, user_id: str) -> ZoneInfo | None:
         with self._lock:
             if user_id in self._cache:
                 return self._cache[user_id]
+            if self._failed_until.get(user_id, 0.0) > time.monotonic():
+                return None
         try:
             response = self.client.users_info(user=user_id)
             name = (response.get("user") or {}).get("tz")
             zone = ZoneInfo(name) if isinstance(name, str) and name else None
-        except (SlackApiError, ZoneInfoNotFoundError, ValueError) as error:
+        except (SlackClientError, ZoneInfoNotFoundError, ValueError, OSError) as error:
+            # A failed lookup must never block the turn: the directory or UTC decides instead.
             log.info("no Slack time zone for %s: %s", user_id, type(error).__name__)
-            return None
-        if zone is not None:
-            with self._lock:
+            zone = None
+        with self._lock:
+            if zone is not None:
                 self._cache[user_id] = zone
+            else:
+                self._failed_until[user_id] = time.monotonic() + self.FAILURE_MEMORY_SECONDS
         return zone
