@@ -27,7 +27,7 @@ _PROBLEM = re.compile(
     r"down|outage|stuck|missing|empty|drop\w*|can'?t|cannot|won'?t|doesn'?t|didn'?t|isn'?t|"
     r"aren'?t|unable|no audio|one[- ]way|echo|slow|delay\w*|crash\w*|offline|rebooting|"
     r"stopped|paused|wrong|issue|problem|bug|5\d\ds?|disconnect\w*|time(?:s)? ?out|choppy|"
-    r"blank|loop\w*|nothing|not|never|no longer|missed|lost)\b",
+    r"blank|loop\w*|nothing|not|never|no longer|missed|lost|nobody|no one|none)\b",
     re.I,
 )
 _HEADER = re.compile(
@@ -37,6 +37,7 @@ _HEADER = re.compile(
 )
 
 
+_LEADING_AND = re.compile(r"^(?:and|plus)\s+", re.I)
 _LIST_ITEM = re.compile(r"^\s*(?:\(?\d[).]|[•*-]\s)")
 # After "two issues:", a plain ", and the ..." also separates the announced problems.
 _ANNOUNCED_AND = re.compile(r",?\s+and (?=(?:the|our|my|a|an|all|some) )", re.I)
@@ -58,7 +59,7 @@ def split_issues(text: str) -> list[str]:
             groups[-1].append(piece)
         elif is_problem:
             groups.append([piece])
-    return [" ".join(group).strip() for group in groups]
+    return [_LEADING_AND.sub("", " ".join(group).strip()) for group in groups]
 
 
 def _split(text: str, *, announced: bool) -> list[str]:

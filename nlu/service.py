@@ -15,7 +15,7 @@ from nlu.kb import KbMatch, KnowledgeBase, load_entries
 from nlu.markup import clean_slack_text
 from nlu.model import DEFAULT_SEED, PROBLEM_INTENTS, NluModel, ProgressCallback, load_model
 from nlu.paths import kb_path
-from nlu.severity import read_severity
+from nlu.severity import SeverityReading, read_severity
 
 __all__ = ["Entity", "KbMatch", "NluService", "ParseResult", "get_service"]
 
@@ -85,21 +85,33 @@ class NluService:
             severity_confidence=0.0,
             entities=entities,
         )
-        impact_scores = scores["impact"]
         workaround_scores = _trust_explicit_cues(scores["workaround"], cues)
         result.workaround = max(workaround_scores, key=workaround_scores.__getitem__)
         if intent in PROBLEM_INTENTS:
+            spans = split_issues(clean.text) if intent == "report_issue" else []
+            result.issue_spans = spans or [clean.text.strip()]
+            result.issues = len(result.issue_spans)
             reading = read_severity(
-                impact_scores=impact_scores, workaround_scores=workaround_scores, cues=cues
+                impact_scores=scores["impact"], workaround_scores=workaround_scores, cues=cues
             )
+            if len(spans) > 1:
+                reading = min([reading, *map(self._span_severity, spans)], key=_most_severe)
             result.impact = reading.impact.value
             result.severity = int(reading.severity)
             result.severity_confidence = reading.confidence
             result.severity_reasons = list(reading.reasons)
-            spans = split_issues(clean.text) if intent == "report_issue" else []
-            result.issue_spans = spans or [clean.text.strip()]
-            result.issues = len(result.issue_spans)
         return result
+
+    def _span_severity(self, span: str) -> SeverityReading:
+        """Severity of one problem of several: read on its own, a Critical one is not
+        averaged away by a minor one next to it (each issue becomes its own case)."""
+        cues = self._model.cues.find(span.lower())
+        scores = self._model.classify_all(classifier_text(span, self._model.cues, found=cues))
+        return read_severity(
+            impact_scores=scores["impact"],
+            workaround_scores=_trust_explicit_cues(scores["workaround"], cues),
+            cues=cues,
+        )
 
     @property
     def knowledge_base(self) -> KnowledgeBase:
@@ -108,6 +120,10 @@ class NluService:
     def answer(self, text: str) -> KbMatch | None:
         clean = clean_slack_text(str(text)[:MAX_TEXT_CHARS]).text
         return self._kb.answer(clean) if clean.strip() else None
+
+
+def _most_severe(reading: SeverityReading) -> tuple[int, float]:
+    return int(reading.severity), -reading.confidence
 
 
 def _trust_explicit_cues(scores: dict[str, float], cues: list[CueMatch]) -> dict[str, float]:

@@ -122,3 +122,13 @@ def test_odd_input_gives_an_answer_not_an_error(service: NluService, text: str) 
     result = service.parse(text).to_dict()
     assert result["text"] == text
     assert isinstance(result["intent"]["name"], str)
+
+
+def test_a_critical_problem_is_not_averaged_away_by_a_minor_one(service: NluService) -> None:
+    result = service.parse(
+        "two problems: nobody at the Lisbon site can make outbound calls, "
+        "and the recordings from yesterday are missing"
+    )
+    assert result.issues == 2
+    assert result.severity == 1
+    assert result.issue_spans[1].startswith("the recordings")
