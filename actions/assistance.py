@@ -28,13 +28,13 @@ class ActionKbAnswer(Action):
         question = str(tracker.latest_message.get("text") or "")
         match = current().nlu.answer(question)
         if match is None:
-            say(
-                dispatcher,
-                "I don't know the answer to that, and I'd rather not guess. If something is "
-                "broken, describe the problem and I'll help you open a case; or ask for a "
-                "person and I'll bring in support staff.",
-                kind="kb_no_answer",
-            )
+            text = "I don't know the answer to that, and I'd rather not guess."
+            if not tracker.active_loop_name:  # in a report, its question follows instead
+                text += (
+                    " If something is broken, describe the problem and I'll help you open a "
+                    "case; or ask for a person and I'll bring in support staff."
+                )
+            say(dispatcher, text, kind="kb_no_answer")
             return [SlotSet("kb_question", None)]
         if tracker.active_loop_name:
             # Asked in the middle of a report: answer, and let the report's question follow.
