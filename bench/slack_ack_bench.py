@@ -1,6 +1,6 @@
 """Ack latency and reply latency of the Slack app over loopback HTTP, with the real engine.
 
-Run from the repository root:  .venv/bin/python -m tests.slack.bench_ack [--events 200]
+Run from the repository root:  .venv/bin/python bench/slack_ack_bench.py [--events 200]
 
 Signed message.im events from many users are POSTed to `supportbot serve --http`'s server
 (real Bolt app, real NLU, SQLite store in a temp dir, fake Slack Web API on loopback), in
@@ -13,18 +13,23 @@ from __future__ import annotations
 import argparse
 import http.client
 import statistics
+import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from bot.directory import load_directory
-from bot.engine import Engine
-from bot.slack import SlackSettings, create_app
-from bot.slack.http_server import SlackHTTPServer
-from bot.store.factory import open_store
-from tests.slack.conftest import BOT_TOKEN, REPORT, SIGNING_SECRET, SlackDriver, sign
-from tests.slack.fake_slack.server import FakeSlack
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the fake Slack Web API and request signing live in tests/
+    sys.path.insert(0, str(ROOT))
+
+from bot.directory import load_directory  # noqa: E402
+from bot.engine import Engine  # noqa: E402
+from bot.slack import SlackSettings, create_app  # noqa: E402
+from bot.slack.http_server import SlackHTTPServer  # noqa: E402
+from bot.store.factory import open_store  # noqa: E402
+from tests.slack.conftest import BOT_TOKEN, REPORT, SIGNING_SECRET, SlackDriver, sign  # noqa: E402
+from tests.slack.fake_slack.server import FakeSlack  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:
