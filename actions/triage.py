@@ -171,6 +171,10 @@ def start_intake(person: PersonView, understanding: Understanding) -> list[dict[
         ),
         SlotSet("conversation_id", conversation_id),
         SlotSet("severity", None),
+        # A yes/no left open before this report (close a case?) must not take the intake's
+        # answers: a new report replaces it.
+        SlotSet("pending_confirmation", None),
+        SlotSet("close_target", None),
         FollowupAction("case_intake_form"),
     ]
 

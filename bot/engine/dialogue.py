@@ -34,6 +34,7 @@ INTERRUPTIBLE_SLOTS = frozenset({"conversation_id", "severity"})
 INTERRUPTION_CONFIDENCE = 0.8
 # Yes/no questions an interruption may leave open inside the form (closing a case).
 IN_FORM_CONFIRMATIONS = frozenset({"close_case"})
+IN_FORM_CONFIRMATION_CONFIDENCE = 0.5  # "yes"/"no" score 0.8-0.95; an ID read as yes, ~0.4
 
 
 def build_executor() -> ActionExecutor:
@@ -93,6 +94,10 @@ class DialogueRunner:
                 actions_to_run = [name] if name else list(rule.actions if rule else ())
                 await self.run_actions(state, actions_to_run, out, now_ts=now_ts)
                 return out
+            if state.slot("pending_confirmation") in IN_FORM_CONFIRMATIONS:
+                # Answered the form instead: the unanswered yes/no lapses (nothing changes).
+                state.add(_slot("pending_confirmation", None, now_ts))
+                state.add(_slot("close_target", None, now_ts))
             if self._interrupts_form(state):
                 await self._interrupt_form(state, form, intent, out, now_ts=now_ts)
                 return out
@@ -104,10 +109,16 @@ class DialogueRunner:
 
     @staticmethod
     def _answers_in_form_confirmation(intent: str, state: DialogueState) -> bool:
-        """A yes/no to a question an interruption asked inside the form (close the case?)."""
-        return intent in ("affirm", "deny") and (
-            state.slot("pending_confirmation") in IN_FORM_CONFIRMATIONS
-        )
+        """A clear yes/no to a question an interruption asked inside the form (close it?)."""
+        if intent not in ("affirm", "deny"):
+            return False
+        if state.slot("pending_confirmation") not in IN_FORM_CONFIRMATIONS:
+            return False
+        message = state.latest_message
+        confidence = float((message.get("intent") or {}).get("confidence") or 0.0)
+        requested = state.slot("requested_slot")
+        carries_answer = any(e.get("entity") == requested for e in message.get("entities") or [])
+        return confidence >= IN_FORM_CONFIRMATION_CONFIDENCE and not carries_answer
 
     @staticmethod
     def _interrupts_form(state: DialogueState) -> bool:

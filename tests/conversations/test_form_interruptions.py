@@ -144,3 +144,31 @@ def test_other_case_requests_while_asked_for_the_severity(
     assert "I didn't catch a severity" not in texts(replies)
     assert answered.format(number=number) in texts(replies[:-1]), texts(replies)
     assert replies[-1].kind == "ask_severity"
+
+
+@freeze_time(FRIDAY_1630_CHICAGO)
+def test_a_close_question_left_open_before_a_report_does_not_take_its_answers(
+    person, store
+) -> None:  # type: ignore[no-untyped-def]
+    number = existing_case(store)
+    ana = person("U01AAA")
+    assert "confirm_close" in kinds(ana.say(f"close {number}"))
+    assert asks_for_conversation_id(ana.say(DEGRADED_REPORT))  # a new report instead of yes/no
+    ana.say(GOOD_ID)
+    summary = one(ana.say("yes"), "case_summary")  # yes to the severity, not to closing
+    assert "Severity 3 – Medium" in summary.text
+    assert store.cases.get_case(number).status == "open"
+
+
+@freeze_time(FRIDAY_1630_CHICAGO)
+def test_answering_the_intake_instead_of_a_close_question_leaves_the_case_open(
+    person, store
+) -> None:
+    number = existing_case(store)
+    ana = person("U01AAA")
+    ana.say(DEGRADED_REPORT)
+    assert "confirm_close" in kinds(ana.say(f"close {number}"))
+    assert "ask_severity" in kinds(ana.say(GOOD_ID)), "the ID answers the intake"
+    # The close question lapsed when the intake was answered instead: yes is the severity's.
+    assert "case_summary" in kinds(ana.say("yes"))
+    assert store.cases.get_case(number).status == "open"
