@@ -18,6 +18,13 @@ How a transport (terminal chat, Slack adapter) uses it::
   not_critical. Staff buttons are not payloads: take_case (value: the case number, call
   `staff_take`) and join_conversation (value: the requester's conversation key).
 - `conversation_key` is the unit of state and locking ("D123", "C123:1700000000.0001").
+- `sender_tz` (optional IANA name, Slack's users.info `tz`) goes into the user event's
+  metadata; it decides due times and the phone line when the directory gives the
+  organization no `timezone`/`country` (see actions/ports.py `find_person`).
+- While the intake form waits for a conversation ID or a severity, a message read with
+  confidence >= 0.8 as check_status, escalate, close_case, update_case, request_rca or
+  ask_howto is answered by its rule and the form's question is asked again
+  (bot/engine/dialogue.py, "form interruptions").
 - `event_id` (e.g. Slack's) is deduplicated: a retried delivery returns [] and changes nothing.
 - Staff side: `staff_take`, `staff_request_info`, `staff_propose_resolution`,
   `staff_change_severity`, `staff_reply` return Outbounds for the requester's thread
