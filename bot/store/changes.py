@@ -22,6 +22,7 @@ from bot.store.models import (
     CaseDraft,
     CaseStatus,
     UpdatedBy,
+    parse_case_number,
     utc,
 )
 
@@ -215,6 +216,16 @@ def with_closure_time(case: Case, changes: dict[str, Any], now: datetime) -> dic
     if case.status == CaseStatus.CLOSED:
         return {**changes, "closed_at": None}
     return changes
+
+
+def validate_update(
+    *, number: str, actor_id: str, action: str, now: datetime, changes: dict[str, Any]
+) -> tuple[int, datetime, dict[str, Any]]:
+    """(sequence, moment, changes) of an update request, checked the same way by every backend."""
+    sequence = parse_case_number(number)
+    require_text("actor_id", actor_id)
+    require_text("action", action)
+    return sequence, require_moment("now", now), validate_changes(changes)
 
 
 def audit_changes(case: Case, changes: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -159,11 +159,9 @@ class RedisCaseStore:
         expected_version: int | None = None,
         action: str = "update",
     ) -> Case:
-        sequence = parse_case_number(number)
-        rules.require_text("actor_id", actor_id)
-        rules.require_text("action", action)
-        moment = rules.require_moment("now", now)
-        wanted = rules.validate_changes(changes)
+        sequence, moment, wanted = rules.validate_update(
+            number=number, actor_id=actor_id, action=action, now=now, changes=changes
+        )
         case_key = self._conn.key("case", sequence)
         for _ in range(UPDATE_ATTEMPTS):
             read_version, data = self._conn.call(

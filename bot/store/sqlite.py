@@ -110,11 +110,9 @@ class SqliteCaseStore:
         expected_version: int | None = None,
         action: str = "update",
     ) -> Case:
-        sequence = parse_case_number(number)
-        rules.require_text("actor_id", actor_id)
-        rules.require_text("action", action)
-        moment = rules.require_moment("now", now)
-        wanted = rules.validate_changes(changes)
+        sequence, moment, wanted = rules.validate_update(
+            number=number, actor_id=actor_id, action=action, now=now, changes=changes
+        )
         with self._db.write() as conn:
             row = conn.execute("SELECT data FROM cases WHERE sequence = ?", (sequence,)).fetchone()
             if row is None:
