@@ -14,6 +14,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -80,6 +81,25 @@ CREATE INDEX IF NOT EXISTS timers_by_due ON timers (due_at_us);
 """
 
 
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL, waiting out other processes that are switching it too.
+
+    SQLite does not call the busy handler while a brand-new file changes its journal mode, so
+    several processes opening a new store at the same moment would see "database is locked".
+    WAL mode is stored in the file, so once one process has switched it the others see it.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 class SqliteDatabase:
     """Pooled connections to one SQLite file plus transaction helpers that map failures."""
 
@@ -109,7 +129,7 @@ class SqliteDatabase:
                 check_same_thread=False,  # the pool hands a connection to one thread at a time
             )
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn)
             conn.execute("PRAGMA synchronous = FULL")
         except (sqlite3.Error, OSError) as error:
             raise self._unavailable(error) from None

@@ -60,3 +60,29 @@ def append_notes(path: str, worker: int, notes: int) -> int:
     finally:
         store.close()
     return conflicts
+
+
+def open_at_and_create(path: str, start_at: float, key: str) -> str:
+    """Open the store at `start_at` (so every process opens a fresh file at once) and create."""
+    import time
+
+    while time.time() < start_at:
+        time.sleep(0.001)
+    store = SqliteStore(Path(path))
+    try:
+        draft = CaseDraft(
+            org_short_name="acme",
+            org_id="0f8fad5b-d9cb-469f-a165-70867728950e",
+            requester_id="U01AAA",
+            requester_name="Ana Ruiz",
+            title=f"issue {key}",
+            description="created by a process that opened a brand-new store file",
+            business_impact="none",
+            severity=3,
+        )
+        case, _ = store.cases.create_case(
+            draft, idempotency_key=key, actor_id="U01AAA", now=datetime.now(UTC)
+        )
+    finally:
+        store.close()
+    return case.number

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,6 +40,23 @@ def test_processes_creating_cases_on_one_file_get_no_duplicates_or_gaps(tmp_path
     with SqliteStore(path) as store:
         numbers = [case.sequence for case in store.cases.list_cases()]
     assert numbers == list(range(1001, 1001 + WORKERS * OWN + SHARED))
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_processes_opening_a_new_file_at_the_same_moment_all_work(
+    tmp_path: Path, attempt: int
+) -> None:
+    path = tmp_path / f"fresh-{attempt}.sqlite3"  # does not exist: every process creates it
+    context = multiprocessing.get_context("spawn")
+    processes = 6
+    with context.Pool(processes) as pool:
+        pool.apply(time.sleep, (0,))  # workers are up before the clock starts
+        start_at = time.time() + 1.0
+        numbers = pool.starmap(
+            process_workers.open_at_and_create,
+            [(str(path), start_at, f"key-{n}") for n in range(processes)],
+        )
+    assert sorted(numbers) == [f"CS-{1001 + n}" for n in range(processes)]
 
 
 def test_processes_updating_one_case_lose_no_change(tmp_path: Path) -> None:
