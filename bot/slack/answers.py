@@ -12,7 +12,6 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.messages import Inbound
 from bot.slack import blocks
 from bot.slack import interactive as ix
 from bot.slack.context import SlackPart
@@ -88,17 +87,14 @@ class Answers(SlackPart):
         label: str,
         event_id: str | None,
     ) -> None:
-        inbound = Inbound(
+        inbound = place.inbound(
             sender_id=user_id,
             text=label,
-            conversation_key=place.conversation_key,
             received_at=self.clock(),
-            channel=place.channel,
-            thread_ts=place.thread_ts,
             event_id=event_id,
+            sender_tz=self.zones.slack_name(user_id),
             action=action_id,
             action_value=payload,
-            sender_tz=self.zones.slack_name(user_id),
         )
         replies = self.engine.handle(inbound)
         self.delivery.deliver(replies, origin=place, owner_id=user_id, actor_id=user_id)

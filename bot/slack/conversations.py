@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.messages import Audience, Inbound, Outbound
+from bot.messages import Audience, Outbound
 from bot.slack import blocks
 from bot.slack.context import SlackPart
 from bot.slack.places import Place, place_of_message, plain_text
@@ -97,13 +97,10 @@ class Conversations(SlackPart):
     def converse(
         self, *, user_id: str, text: str, place: Place, event_id: str | None = None
     ) -> list[Outbound]:
-        inbound = Inbound(
+        inbound = place.inbound(
             sender_id=user_id,
             text=text,
-            conversation_key=place.conversation_key,
             received_at=self.clock(),
-            channel=place.channel,
-            thread_ts=place.thread_ts,
             event_id=event_id,
             sender_tz=self.zones.slack_name(user_id),
         )

@@ -9,6 +9,9 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from datetime import datetime
+
+from bot.messages import Inbound
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,31 @@ class Place:
     def from_key(cls, key: str) -> Place:
         channel, _, thread_ts = key.partition(":")
         return cls(channel=channel, thread_ts=thread_ts or None)
+
+    def inbound(
+        self,
+        *,
+        sender_id: str,
+        text: str,
+        received_at: datetime,
+        event_id: str | None,
+        sender_tz: str | None,
+        action: str | None = None,
+        action_value: str | None = None,
+    ) -> Inbound:
+        """What the engine receives from this place: a message, or a button press."""
+        return Inbound(
+            sender_id=sender_id,
+            text=text,
+            conversation_key=self.conversation_key,
+            received_at=received_at,
+            channel=self.channel,
+            thread_ts=self.thread_ts,
+            event_id=event_id,
+            action=action,
+            action_value=action_value,
+            sender_tz=sender_tz,
+        )
 
 
 def place_of_message(event: dict) -> Place:
