@@ -15,7 +15,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import clear_intake, conversation_key, requester
+from actions.common import INTAKE_FORM, clear_intake, conversation_key, requester
 from actions.followups import schedule_response_reminder
 from actions.ports import PersonView, now, phone_line, response_due, staff_channel
 from actions.replies import CONFIRM_BUTTONS, STAFF, YES_NO_BUTTONS, button, quote, say
@@ -252,13 +252,11 @@ class ActionEditCase(Action):
             say(dispatcher, "There's no case summary to edit right now.", kind="nothing_pending")
             return []
         say(dispatcher, "OK, let's go through it again.", kind="edit_case")
+        asked_again = domain["forms"][INTAKE_FORM]["required_slots"]
         return [
             SlotSet("pending_confirmation", None),
-            SlotSet("description", None),
-            SlotSet("business_impact", None),
-            SlotSet("conversation_id", None),
-            SlotSet("severity", None),
-            FollowupAction("case_intake_form"),
+            *[SlotSet(name, None) for name in asked_again],
+            FollowupAction(INTAKE_FORM),
         ]
 
 
@@ -309,7 +307,7 @@ def not_critical_after_all(
         SlotSet("critical_reported", None),
         SlotSet("suggested_severity", 2.0),
         SlotSet("severity", None),
-        FollowupAction("case_intake_form"),
+        FollowupAction(INTAKE_FORM),
     ]
 
 
@@ -326,7 +324,7 @@ class ActionOpenAsHigh(Action):
             SlotSet("pending_confirmation", None),
             SlotSet("suggested_severity", 2.0),
             SlotSet("severity", "2"),
-            FollowupAction("case_intake_form"),
+            FollowupAction(INTAKE_FORM),
         ]
 
 

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.ports import PersonView, find_person
 from actions.replies import say
 
+INTAKE_FORM = "case_intake_form"
 INTAKE_SLOTS = (
     "description",
     "business_impact",

@@ -15,7 +15,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import INTAKE_SLOTS, requester, requester_id, sender_tz
+from actions.common import INTAKE_FORM, INTAKE_SLOTS, requester, requester_id, sender_tz
 from actions.ports import (
     PersonView,
     designated_contacts,
@@ -175,7 +175,7 @@ def start_intake(person: PersonView, understanding: Understanding) -> list[dict[
         # answers: a new report replaces it.
         SlotSet("pending_confirmation", None),
         SlotSet("close_target", None),
-        FollowupAction("case_intake_form"),
+        FollowupAction(INTAKE_FORM),
     ]
 
 

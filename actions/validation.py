@@ -13,6 +13,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common import INTAKE_FORM
 from actions.replies import button, say
 from actions.texts import severity_text
 from policy.severity import Severity
@@ -79,7 +80,7 @@ def parse_severity(text: str) -> int | None:
 
 class ValidateCaseIntakeForm(FormValidationAction):
     def name(self) -> str:
-        return "validate_case_intake_form"
+        return f"validate_{INTAKE_FORM}"
 
     async def required_slots(
         self,
