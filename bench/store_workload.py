@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from bot.directory import load_directory
 from bot.engine import Engine
 from bot.messages import Inbound, Outbound
+from tests.engine.conftest import Parse
 
 REPORT = (
     "Calls to our Chicago queue drop after 30 seconds, agents call customers back "
@@ -33,28 +34,11 @@ FAILURE_KINDS = frozenset({"store_unavailable", "busy", "error", "conflict", "st
 MAX_TURNS_PER_CONVERSATION = 10
 
 
-@dataclass
-class FixedParse:
-    """Same fields as nlu.service.ParseResult."""
-
-    text: str
-    intent: str
-    intent_confidence: float = 0.95
-    impact: str | None = None
-    workaround: str = "unknown"
-    severity: int | None = None
-    severity_confidence: float = 0.9
-    severity_reasons: list[str] = field(default_factory=list)
-    entities: list[Any] = field(default_factory=list)
-    issues: int = 1
-    issue_spans: list[str] = field(default_factory=list)
-
-
 class FixedNlu:
     """A dictionary lookup standing in for the trained pipeline."""
 
-    PARSES: ClassVar[dict[str, FixedParse]] = {
-        REPORT: FixedParse(
+    PARSES: ClassVar[dict[str, Parse]] = {
+        REPORT: Parse(
             text=REPORT,
             intent="report_issue",
             impact="degraded",
@@ -62,12 +46,12 @@ class FixedNlu:
             severity=3,
             severity_reasons=["calls drop after 30 seconds", "agents call customers back"],
         ),
-        "yes": FixedParse(text="yes", intent="affirm"),
+        "yes": Parse(text="yes", intent="affirm"),
     }
 
-    def parse(self, text: str) -> FixedParse:
+    def parse(self, text: str) -> Parse:
         known = self.PARSES.get(text)
-        return known or FixedParse(text=text, intent="inform", intent_confidence=0.9)
+        return known or Parse(text=text, intent="inform", intent_confidence=0.9)
 
     def answer(self, text: str) -> None:
         return None

@@ -7,7 +7,7 @@ states exactly what was understood and checks what the engine does with it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,33 +17,21 @@ from bot.directory import load_directory
 from bot.engine import Engine
 from bot.messages import Inbound, Outbound
 from bot.store.factory import open_store
+from nlu.service import ParseResult
 
 FRIDAY_AFTERNOON_UTC = datetime(2026, 11, 20, 22, 30, tzinfo=UTC)  # 16:30 in Chicago
 
 
-@dataclass(frozen=True)
-class Entity:
-    entity: str
-    value: str
-    start: int
-    end: int
+@dataclass
+class Parse(ParseResult):
+    """The NLU's own ParseResult, with the defaults a hand-written parse needs."""
 
-
-@dataclass(frozen=True)
-class Parse:
-    """Same fields as nlu.service.ParseResult."""
-
-    text: str
-    intent: str
     intent_confidence: float = 0.95
     impact: str | None = None
     workaround: str = "unknown"
     severity: int | None = None
     severity_confidence: float = 0.9
-    severity_reasons: list[str] = field(default_factory=list)
-    entities: list[Entity] = field(default_factory=list)
     issues: int = 1
-    issue_spans: list[str] = field(default_factory=list)
 
 
 class ScriptedNlu:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.conftest import Entity, Parse, by_kind, texts
+from nlu.entities import Entity
+from tests.engine.conftest import Parse, by_kind, texts
 from tests.engine.test_intake_flow import GOOD_ID, REPORT, script_report
 
 STATUS = "what's the status of CS-1001"

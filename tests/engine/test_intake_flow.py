@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 from bot.messages import Audience
-from tests.engine.conftest import Entity, Parse, by_kind, texts
+from nlu.entities import Entity
+from tests.engine.conftest import Parse, by_kind, texts
 
 REPORT = (
     "Calls to our Chicago queue drop after 30 seconds, agents call customers back "

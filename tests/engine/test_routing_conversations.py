@@ -182,7 +182,7 @@ def test_edit_goes_through_the_questions_again(nlu, talk, store) -> None:
 
 
 def test_another_organization_named_in_a_report_is_pointed_out(nlu, talk) -> None:
-    from tests.engine.conftest import Entity
+    from nlu.entities import Entity
 
     text = "Org 7c9e6679-7425-40de-944b-e07fc1f90ae7 has broken wallboard totals since Monday"
     nlu.add(
