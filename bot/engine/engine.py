@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from actions.runtime import Services, bound
 from actions.understanding import to_parse_data
@@ -17,6 +18,7 @@ from bot.engine.inputs import MAX_MESSAGE_CHARS, clean, payload_parse
 from bot.engine.staff import StaffDesk
 from bot.engine.timers import TimerDesk
 from bot.engine.tracker import DialogueState
+from bot.engine.zones import case_zone
 from bot.messages import Audience, Inbound, Outbound
 from bot.store.errors import LockNotAcquired, StoreError, StoreUnavailable, VersionConflict
 
@@ -220,6 +222,10 @@ class Engine:
             wait_seconds=TURN_LOCK_WAIT_SECONDS,
         ):
             self.store.trackers.append(conversation_key, events)
+
+    def case_zone(self, case: Any) -> ZoneInfo:
+        """The zone a case's times are shown in outside the requester's turn (see zones.py)."""
+        return case_zone(store=self.store, directory=self.directory, case=case)
 
     # ---- deadlines -----------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from actions.replies import quote
 from actions.runtime import bound
 from actions.texts import local_time, severity_text
 from bot.engine.inputs import clean
-from bot.engine.zones import case_zone
 from bot.messages import Audience, Outbound
 from bot.store.errors import InvalidCaseNumber, StoreError, StoreUnavailable
 from bot.store.models import CaseStatus, UpdatedBy, normalize_case_number
@@ -157,9 +156,6 @@ class StaffDesk:
             return f" (It closes at {local_time(close_at, tz)} unless you report a problem.)"
         return ""
 
-    def _case_tz(self, case: Any) -> ZoneInfo:
-        return case_zone(store=self.engine.store, directory=self.engine.directory, case=case)
-
     def _operate(
         self, case_number: str, staff_id: str, action: str, change: Any, *, kind: str
     ) -> list[Outbound]:
@@ -198,7 +194,7 @@ class StaffDesk:
             expected_version=case.version,
             action=action,
         )
-        tz = self._case_tz(updated)
+        tz = self.engine.case_zone(updated)
         requester_text += self._schedule_followups(action, updated, tz)
         to_requester = Outbound(
             audience=Audience.REQUESTER,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from actions.followups import (
     INACTIVITY_CLOSE,
@@ -19,7 +18,6 @@ from actions.followups import (
     is_stale,
 )
 from actions.texts import local_time, severity_text
-from bot.engine.zones import case_zone
 from bot.messages import Audience, Outbound
 from bot.store.models import CaseStatus
 
@@ -47,7 +45,7 @@ class TimerDesk:
         return out
 
     def _fire(self, kind: str, case: Any, now: datetime) -> list[Outbound]:
-        tz = self._tz(case)
+        tz = self.engine.case_zone(case)
         if kind == RESPONSE_REMINDER:
             return [
                 Outbound(
@@ -114,6 +112,3 @@ class TimerDesk:
         if case.origin_thread:
             self.engine.append_bot_messages(case.origin_thread, [outbound])
         return outbound
-
-    def _tz(self, case: Any) -> ZoneInfo:
-        return case_zone(store=self.engine.store, directory=self.engine.directory, case=case)
