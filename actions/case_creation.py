@@ -356,7 +356,7 @@ class ActionNextIssue(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        from actions.triage import triage
+        from actions.triage import triage_or_ask
 
         person = requester(tracker, dispatcher)
         queue = list(tracker.get_slot("issue_queue") or [])
@@ -364,7 +364,7 @@ class ActionNextIssue(Action):
             return [SlotSet("pending_confirmation", None), SlotSet("issue_queue", None)]
         understanding = read(to_parse_data(current().nlu.parse(queue[0])))
         events = [SlotSet("pending_confirmation", None), SlotSet("issue_queue", queue[1:])]
-        return events + triage(dispatcher, person, understanding)
+        return events + triage_or_ask(dispatcher, person, understanding)
 
 
 class ActionSkipIssue(Action):

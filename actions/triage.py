@@ -26,6 +26,7 @@ from actions.ports import (
 )
 from actions.replies import NOTIFY, STAFF, YES_NO_BUTTONS, button, quote, say
 from actions.runtime import current
+from actions.severity_questions import start_questions
 from actions.texts import people_list, severity_text
 from actions.understanding import Understanding, read, to_parse_data
 from actions.validation import conversation_id_problem
@@ -90,7 +91,18 @@ class ActionTriageIssue(Action):
             )
             understanding = read(to_parse_data(current().nlu.parse(spans[0])))
             events.append(SlotSet("issue_queue", spans[1:]))
-        return events + triage(dispatcher, person, understanding)
+        return events + triage_or_ask(dispatcher, person, understanding)
+
+
+def triage_or_ask(
+    dispatcher: CollectingDispatcher, person: PersonView, understanding: Understanding
+) -> list[dict[str, Any]]:
+    """Triage the problem, or first ask the rubric's questions when the message leaves its
+    severity open (they decide before any routing, Critical included). Only the intake of a
+    designated contact asks: an employee's report goes to the contacts as it was written."""
+    if understanding.ask and person.is_designated:
+        return start_questions(understanding.text)
+    return triage(dispatcher, person, understanding)
 
 
 def triage(

@@ -33,6 +33,7 @@ def to_parse_data(result: Any) -> dict[str, Any]:
             "severity_reasons": list(getattr(result, "severity_reasons", []) or []),
             "issues": int(getattr(result, "issues", 1) or 1),
             "issue_spans": list(getattr(result, "issue_spans", []) or []),
+            "ask": list(getattr(result, "ask", []) or []),
         },
     }
 
@@ -52,6 +53,7 @@ class Understanding:
     severity_reasons: list[str]
     issues: int
     issue_spans: list[str]
+    ask: list[str]
 
     def entity(self, name: str) -> str | None:
         for item in self.entities:
@@ -85,4 +87,5 @@ def read(parse_data: dict[str, Any]) -> Understanding:
         severity_reasons=list(extras.get("severity_reasons") or []),
         issues=int(extras.get("issues") or 1),
         issue_spans=list(extras.get("issue_spans") or []),
+        ask=[str(question) for question in extras.get("ask") or []],
     )

@@ -142,3 +142,44 @@ class TfidfKb:
             return None
         entry = self.entries[best]
         return KbMatch(entry.question, entry.answer, score)
+
+
+_KEYWORD_WORKAROUND = {"yes": "works", "no": "none", "unknown": "not_said"}
+
+
+def keyword_reading(text: str) -> tuple[str, int | None, str]:
+    """The keyword rules as (intent, severity, rubric workaround value)."""
+    prediction = keyword_predict(text)
+    return prediction.intent, prediction.severity, _KEYWORD_WORKAROUND[prediction.workaround]
+
+
+def tfidf_severity(
+    examples: Sequence[Example], *, seed: int
+) -> Callable[[str], tuple[str, int | None, str]]:
+    """TF-IDF (word 1-2 grams) + logistic regression trained on the severity labels
+    themselves, plus intent and the stated workaround, on the same training files."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline, make_pipeline
+
+    def fit(rows: list[tuple[str, str]]) -> Pipeline:
+        model = make_pipeline(
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+            LogisticRegression(max_iter=2000, C=10.0, random_state=seed),
+        )
+        model.fit([text for text, _ in rows], [label for _, label in rows])
+        return model
+
+    reports = [e for e in examples if e.intent == "report_issue"]
+    intent = fit([(e.text, e.intent) for e in examples])
+    severity = fit([(e.text, str(e.severity)) for e in reports if e.severity is not None])
+    workaround = fit(
+        [(e.text, str(e.factor("workaround"))) for e in reports if e.factor("workaround")]
+    )
+
+    def predict(text: str) -> tuple[str, int | None, str]:
+        name = str(intent.predict([text])[0])
+        level = int(severity.predict([text])[0]) if name in PROBLEM_INTENTS else None
+        return name, level, str(workaround.predict([text])[0])
+
+    return predict

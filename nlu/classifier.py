@@ -17,7 +17,6 @@ from spacy.language import Language
 from spacy.training import Example as SpacyExample
 from spacy.util import minibatch
 
-TASKS = ("intent", "impact", "workaround")
 ProgressCallback = Callable[[str, int, int, float], None]
 
 
@@ -33,6 +32,10 @@ class TrainingSettings:
     cnn_width: int = 64
     cnn_depth: int = 2
     cnn_attrs: tuple[str, ...] = ("NORM", "PREFIX", "SUFFIX", "SHAPE")
+    # Hashed feature rows. Adam updates every weight on every step, so the table's size, not
+    # the number of words, sets the training time: the intent model (14 labels) trains in
+    # 14 s with 2**16 rows against 44 s with 2**18; our vocabulary is far below 2**16.
+    bow_length: int = 65536
 
 
 _EMBED_ROWS = {"NORM": 5000, "PREFIX": 1000, "SUFFIX": 2500, "SHAPE": 2500, "LOWER": 5000}
@@ -46,7 +49,7 @@ def build_pipeline(labels: Sequence[str], *, settings: TrainingSettings) -> Lang
         "exclusive_classes": True,
         "ngram_size": settings.ngram_size,
         "no_output_layer": False,
-        "length": 262144,
+        "length": settings.bow_length,
     }
     model = (
         {

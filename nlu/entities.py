@@ -12,16 +12,28 @@ from dataclasses import dataclass
 
 from nlu.training_data import NluData
 
+# A UUID with or without dashes (32 hex digits), optionally in braces; stored dashed, lower-case.
 _UUID = re.compile(
-    r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
+    r"(?<![0-9a-fA-F-])\{?(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+    r"[0-9a-fA-F]{12}|[0-9a-fA-F]{32})\}?(?![0-9a-fA-F-])"
 )
-_ORG_CONTEXT = re.compile(r"\b(?:org(?:ani[sz]ation)?)(?:[\s_-]*id)?\s*[:=#]?\s*(?:is\s*)?$", re.I)
+
+
+def normalise_uuid(text: str) -> str:
+    """'{3F2B9C1E8A4D4E5F9B6A1C2D3E4F5A6B}' -> '3f2b9c1e-8a4d-4e5f-9b6a-1c2d3e4f5a6b'."""
+    digits = re.sub(r"[^0-9a-f]", "", text.lower())
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:32]}"
+
+
+_ORG_CONTEXT = re.compile(
+    r"\b(?:org(?:ani[sz]ation)?)(?:[\s_-]{0,3}id)?\s{0,3}[:=#]?\s{0,3}(?:is\s{0,3})?$", re.I
+)
 _CONVERSATION_CONTEXT = re.compile(
     r"\b(?:conversation|interaction|call)(?:[\s_-]*id)?\b[^.\n]{0,25}$", re.I
 )
 _CASE = re.compile(
-    r"\b(?:cs[- ]?#?\s?(?P<a>\d{3,8})|(?:case|ticket|incident)\s*(?:number|no\.?|num)?\s*#?\s*"
-    r"(?P<b>\d{3,8}))\b",
+    r"(?:\b(?:cs[- ]?#?\s?(?P<a>\d{3,8})|(?:case|ticket|incident)\s{0,3}(?:(?:number|no\.?|num)"
+    r"\s{0,3})?(?:#\s{0,2})?(?P<b>\d{3,8}))|(?<![\w#&])#(?P<c>\d{3,8}))\b",
     re.I,
 )
 _AFFECTED = re.compile(
@@ -32,7 +44,8 @@ _AFFECTED = re.compile(
     re.I,
 )
 _ORG_SHORT_NAME = re.compile(
-    r"\borg(?:anization)?\s*(?:short\s*name|name)\s*(?:is|=|:)?\s*[\"'`]?(?P<name>[a-z][a-z0-9-]{2,40})",
+    r"\borg(?:anization)?\s{0,3}(?:short\s{0,3}name|name)\s{0,3}(?:(?:is|=|:)\s{0,3})?[\"'`]?"
+    r"(?P<name>[a-z][a-z0-9-]{2,40})",
     re.I,
 )
 
@@ -41,9 +54,10 @@ _ORG_SHORT_NAME = re.compile(
 # is the level 1-4, which the dialogue domain's `severity` entity expects.
 _SEVERITY_WORDS = {"critical": "1", "high": "2", "medium": "3", "low": "4"}
 _SEVERITY = re.compile(
-    r"\b(?:sev(?:erity)?|priority)\s*(?:level\s*)?(?:to|of|is|as|[-:=])?\s*(?P<digit>[1-4])\b"
+    r"\b(?:sev(?:erity)?|priority)\s{0,3}(?:level\s{0,3})?(?:(?:to|of|is|as|[-:=])\s{0,3})?"
+    r"(?P<digit>[1-4])\b"
     r"|(?-i:\bP(?P<p>[1-4])\b)"
-    r"|\b(?:sev(?:erity)?|priority)\s*(?:level\s*)?(?:to|of|is|=|:|as)?\s*"
+    r"|\b(?:sev(?:erity)?|priority)\s{0,3}(?:level\s{0,3})?(?:(?:to|of|is|=|:|as)\s{0,3})?"
     r"(?P<named>critical|high|medium|low)\b"
     r"|\b(?:to|as|be|make it|set it to)\s+(?:a\s+)?(?P<target>critical|high|medium|low)\b"
     r"|\b(?P<before>critical|high|medium|low)[\s-]+(?:priority|severity|sev|impact)\b",
@@ -95,7 +109,7 @@ class EntityExtractor:
         found: list[Entity] = []
         found.extend(self._ids(text))
         for match in _CASE.finditer(text):
-            number = match.group("a") or match.group("b")
+            number = match.group("a") or match.group("b") or match.group("c")
             found.append(Entity("case_number", f"CS-{number}", match.start(), match.end()))
         for match in _AFFECTED.finditer(text):
             found.append(Entity("affected_users", match.group("count"), match.start(), match.end()))
@@ -131,7 +145,7 @@ class EntityExtractor:
                 name = "org_id"
             else:
                 name = "conversation_id"
-            found.append(Entity(name, match.group(0).lower(), match.start(), match.end()))
+            found.append(Entity(name, normalise_uuid(match.group(0)), match.start(), match.end()))
         return found
 
     def _sites(self, text: str) -> list[Entity]:

@@ -6,7 +6,7 @@ entity and knowledge-base figures.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,6 +111,77 @@ def evaluate_predictions(
     )
     report["entities"] = {"recall": round(found / wanted, 4) if wanted else 0.0, "support": wanted}
     return report
+
+
+AnswerFunction = Callable[[str, Mapping[str, str]], "AnsweredReading"]
+
+
+@dataclass(frozen=True)
+class AnsweredReading:
+    """What a system says about one report, given the answers asked so far."""
+
+    severity: int | None
+    ask: tuple[str, ...]
+    workaround: str | None
+
+
+def evaluate_reports(
+    examples: Sequence[Example], read: AnswerFunction, *, max_questions: int = 2
+) -> dict[str, Any]:
+    """Severity from the message alone, and after the asked questions are answered
+    truthfully (from the writer's `answer_impact` / `answer_workaround`), with the number of
+    questions asked per report. Reports without truthful answers count only alone."""
+    alone_gold, alone_predicted, after_gold, after_predicted = [], [], [], []
+    workaround_gold, workaround_predicted = [], []
+    asked_total = 0
+    for example in examples:
+        if example.intent != "report_issue" or example.severity is None:
+            continue
+        reading = read(example.text, {})
+        alone_gold.append(str(example.severity))
+        alone_predicted.append(str(reading.severity or NO_SEVERITY))
+        stated = example.factor("workaround")
+        if stated and example.metadata.get("workaround") is not None:
+            workaround_gold.append(stated)
+            workaround_predicted.append(str(reading.workaround))
+        truth = example.answers
+        if not truth:
+            continue
+        answers: dict[str, str] = {}
+        while reading.ask and len(answers) < max_questions:
+            question = reading.ask[0]
+            if question not in truth or question in answers:
+                break
+            answers[question] = truth[question]
+            asked_total += 1
+            reading = read(example.text, answers)
+        after_gold.append(str(example.severity))
+        after_predicted.append(str(reading.severity or NO_SEVERITY))
+    alone = classification_report(alone_gold, alone_predicted)
+    after = classification_report(after_gold, after_predicted)
+    for report in (alone, after):
+        one = report["per_class"].get("1", {})
+        report["s1_recall"] = one.get("recall", 0.0)
+        report["s1_precision"] = one.get("precision", 0.0)
+    return {
+        "alone": alone,
+        "after_answers": after,
+        "workaround": classification_report(workaround_gold, workaround_predicted),
+        "questions_per_report": round(asked_total / len(after_gold), 3) if after_gold else 0.0,
+        "reports": len(alone_gold),
+    }
+
+
+KB_PARAPHRASES_FILE = DATA_DIR / "kb_paraphrases.yml"
+
+
+def load_kb_paraphrases() -> list[tuple[str, str | None]]:
+    """FAQ paraphrases and off-topic questions by a writer who never saw our KB code."""
+    document = yaml.safe_load(KB_PARAPHRASES_FILE.read_text(encoding="utf-8"))
+    items: list[tuple[str, str | None]] = [
+        (item["text"], item["question"]) for item in document["paraphrases"]
+    ]
+    return items + [(item["text"], None) for item in document["off_topic"]]
 
 
 def load_kb_eval(split: str) -> list[tuple[str, str | None]]:

@@ -10,11 +10,17 @@ RegexFeaturizer.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
-_CASE = re.compile(r"\b(?:cs[- ]?#?\d{3,8}|(?:case|ticket)\s*#?\s*\d{3,8})\b")
+from nlu.cues import CueGrammar, CueMatch, share_of, tokenize
+
+_UUID = re.compile(
+    r"\{?\b(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})\b\}?"
+)
+# No two adjacent unbounded repeats: "case" + 4,000 spaces must not backtrack.
+_CASE = re.compile(
+    r"(?:\b(?:cs[- ]?#?\d{3,8}|(?:case|ticket)\s{0,3}(?:#\s{0,2})?\d{3,8})|(?<![\w#])#\d{3,8})\b"
+)
 _NUMBER = re.compile(r"\b\d+(?:[.:]\d+)?\b")
 _WORD = re.compile(r"[a-z']+|[.,;:!?()\n]")
 _NEGATORS = frozenset(
@@ -53,43 +59,6 @@ _SCOPE_ENDS = frozenset(".,;:!?()\n") | {"but", "and", "though", "although", "so
 _NEGATION_SCOPE = 4
 
 
-@dataclass(frozen=True)
-class CueMatch:
-    """A cue regex that matched: which cue, and the words that triggered it."""
-
-    cue: str
-    text: str
-    start: int
-    end: int
-
-
-class CueSet:
-    """Compiled cue regexes from the training data (`regex:` blocks named like `impact_*`)."""
-
-    def __init__(self, regexes: Mapping[str, Sequence[str]]) -> None:
-        prefixes = ("impact_", "workaround_")
-        # One alternation per cue: a single scan of the text instead of one per pattern.
-        self._patterns = {
-            name: [re.compile("|".join(f"(?:{pattern})" for pattern in patterns))]
-            for name, patterns in regexes.items()
-            if name.startswith(prefixes) and patterns
-        }
-
-    @property
-    def names(self) -> list[str]:
-        return sorted(self._patterns)
-
-    def find(self, lowered: str) -> list[CueMatch]:
-        matches: list[CueMatch] = []
-        for name, patterns in self._patterns.items():
-            for pattern in patterns:
-                for found in pattern.finditer(lowered):
-                    if found.end() > found.start():
-                        matches.append(CueMatch(name, found.group(0), found.start(), found.end()))
-        matches.sort(key=lambda match: (match.start, match.cue))
-        return matches
-
-
 def _mark_negations(text: str) -> list[str]:
     tokens = _WORD.findall(text)
     marked: list[str] = []
@@ -107,17 +76,26 @@ def _mark_negations(text: str) -> list[str]:
 
 
 def classifier_text(
-    clean_text: str, cues: CueSet, *, found: Sequence[CueMatch] | None = None
+    clean_text: str, cues: CueGrammar, *, found: Sequence[CueMatch] | None = None
 ) -> str:
     """The featurised text: placeholders, negation-scope tokens and cue tokens appended.
 
     `found` passes cue matches the caller already has, so the text is scanned once.
     """
     lowered = clean_text.lower()
-    matches = cues.find(lowered) if found is None else found
+    matches = cues.find(clean_text) if found is None else found
     cue_tokens = sorted({f"cue_{match.cue}" for match in matches})
+    cue_tokens += share_tokens(clean_text)
     text = _UUID.sub(" uuidtoken ", lowered)
     text = _CASE.sub(" casenumber ", text)
     text = _NUMBER.sub(" num ", text)
     negated = _mark_negations(text)
     return " ".join([text, *negated, *cue_tokens])
+
+
+def share_tokens(clean_text: str) -> list[str]:
+    """A feature per "N of M" in the text: a few, a share, or most of them."""
+    tokens = []
+    for n, m, _, _ in share_of(tokenize(clean_text)):
+        tokens.append("share_few" if n <= 3 else "share_most" if n / m >= 0.8 else "share_part")
+    return sorted(set(tokens))

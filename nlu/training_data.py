@@ -58,10 +58,62 @@ class Example:
         value = self.metadata.get("severity")
         return int(value) if value is not None else None
 
+    def factor(self, task: str) -> str | None:
+        """The rubric factor `task` (function, effect, scope, workaround) this example shows,
+        or for `impact` the writer's answer to the rubric's impact question.
+
+        Reports written before the factored rubric carry only `impact` and a yes/no/unknown
+        workaround; those map onto the factors where the mapping is unambiguous and are left
+        out of a task otherwise (an old "yes" may be a partial or a full workaround).
+        """
+        value = self.metadata.get(task)
+        if task == "workaround" and isinstance(value, bool):
+            value = "yes" if value else "no"
+        if task == "impact":
+            answer = self.metadata.get("answer_impact")
+            if answer is not None:
+                return str(answer)
+            if self.intent != "report_issue":
+                return None
+            return _OLD_IMPACT_ANSWER.get(str(self.impact))
+        if task in ("function", "effect", "scope") and value:
+            return str(value)
+        if task == "workaround" and value in ("works", "partial", "none", "not_said"):
+            return str(value)
+        if self.intent != "report_issue":
+            return None
+        if task == "workaround":
+            return _OLD_WORKAROUND.get(str(value)) if value is not None else None
+        return _OLD_IMPACT.get(str(self.impact), {}).get(task)
+
+    @property
+    def answers(self) -> dict[str, str]:
+        """The truthful answers to the rubric's questions, where the writer gave them."""
+        found = {}
+        for question in ("impact", "workaround"):
+            value = self.metadata.get(f"answer_{question}")
+            if value is not None:
+                found[question] = str(value)
+        return found
+
     @property
     def issues(self) -> int | None:
         value = self.metadata.get("issues")
         return int(value) if value is not None else None
+
+
+_OLD_IMPACT: dict[str, dict[str, str]] = {
+    "blocked": {"function": "critical", "effect": "stopped", "scope": "organization"},
+    "degraded": {"function": "critical", "effect": "degraded"},
+    "request": {"function": "none", "effect": "none"},
+}
+_OLD_WORKAROUND = {"no": "none", "unknown": "not_said"}
+_OLD_IMPACT_ANSWER = {
+    "blocked": "stopped",
+    "degraded": "degraded",
+    "minor": "unaffected",
+    "request": "trivial",
+}
 
 
 @dataclass
@@ -147,6 +199,9 @@ def load_test_data() -> NluData:
     return load_dir(TEST_DIR)
 
 
+CUES_FILE = DATA_DIR / "cues.yml"
+
+
 def data_files() -> list[Path]:
     """Every file whose content shapes the model (for the model fingerprint)."""
-    return sorted(TRAIN_DIR.glob("*.yml"))
+    return [*sorted(TRAIN_DIR.glob("*.yml")), CUES_FILE]

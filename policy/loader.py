@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import yaml
 
+from policy.questions import AnswerChoice, QuestionId, SeverityQuestion
 from policy.severity import Impact, Severity, Workaround
 
 WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -144,6 +145,7 @@ class Policy:
     hours: BusinessHours
     severities: Mapping[Severity, SeverityLevel]
     severity_matrix: Mapping[tuple[Impact, Workaround], Severity]
+    severity_questions: Mapping[QuestionId, SeverityQuestion]
     profiles: Mapping[str, Profile]
     phone: PhoneSettings
     escalation: EscalationSettings
@@ -279,6 +281,7 @@ def parse_policy(raw: Any) -> Policy:
         hours=hours,
         severities=severities,
         severity_matrix=matrix,
+        severity_questions=_parse_questions(_require(root, "severity_questions", "")),
         profiles=profiles,
         phone=_parse_phone(_require(root, "phone", "")),
         escalation=_parse_escalation(_require(root, "escalation", "")),
@@ -337,6 +340,29 @@ def _parse_matrix(raw: Any) -> dict[tuple[Impact, Workaround], Severity]:
     if unknown:
         raise _fail("severity_matrix", f"unknown impact {sorted(map(str, unknown))[0]!r}")
     return matrix
+
+
+def _parse_questions(raw: Any) -> dict[QuestionId, SeverityQuestion]:
+    rows = _mapping(raw, "severity_questions")
+    questions: dict[QuestionId, SeverityQuestion] = {}
+    for question_id, means_enum in (
+        (QuestionId.IMPACT, Impact),
+        (QuestionId.WORKAROUND, Workaround),
+    ):
+        field = f"severity_questions.{question_id}"
+        table = _mapping(_require(rows, str(question_id), "severity_questions"), field)
+        answers = []
+        for value, entry in _mapping(_require(table, "answers", field), f"{field}.answers").items():
+            entry_field = f"{field}.answers.{value}"
+            answer = _mapping(entry, entry_field)
+            means = _text(_require(answer, "means", entry_field), f"{entry_field}.means")
+            if means not in {str(member) for member in means_enum}:
+                raise _fail(f"{entry_field}.means", f"names no {means_enum.__name__} ({means!r})")
+            label = _text(_require(answer, "label", entry_field), f"{entry_field}.label")
+            answers.append(AnswerChoice(value=str(value), label=label, means=means))
+        text = _text(_require(table, "text", field), f"{field}.text")
+        questions[question_id] = SeverityQuestion(question_id, text, tuple(answers))
+    return questions
 
 
 def _parse_target(raw: Any, field: str) -> Target:

@@ -43,13 +43,15 @@ class Impact(StrEnum):
     BLOCKED = "blocked"  # a critical business function cannot be performed
     DEGRADED = "degraded"  # job functions possible, performance degraded or limited
     MINOR = "minor"  # non-critical functions unusable or hard to use
+    TRIVIAL = "trivial"  # cosmetic, a small annoyance with no impact on the work
     REQUEST = "request"  # question, information, configuration help, feature request
 
 
 class Workaround(StrEnum):
-    YES = "yes"
+    YES = "yes"  # the work goes on normally with it
+    PARTIAL = "partial"  # the work goes on, still degraded
     NO = "no"
-    UNKNOWN = "unknown"
+    UNKNOWN = "unknown"  # the message does not say
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,14 @@ _IMPACT_REASONS: dict[Impact, str] = {
     Impact.BLOCKED: "a critical business function cannot be performed",
     Impact.DEGRADED: "work goes on, but performance is degraded or limited",
     Impact.MINOR: "job functions are largely unaffected; a non-critical function is hard to use",
+    Impact.TRIVIAL: "the impact is trivial: cosmetic, or an annoyance with no effect on the work",
     Impact.REQUEST: "this is a question, a request for information or a feature request",
 }
 
 _WORKAROUND_REASONS: dict[Workaround, str] = {
     Workaround.NO: "there is no workaround",
-    Workaround.YES: "a workaround is available",
+    Workaround.YES: "a workaround keeps the work going normally",
+    Workaround.PARTIAL: "a workaround keeps the work going, but still degraded",
     Workaround.UNKNOWN: "no workaround was mentioned",
 }
 
@@ -78,10 +82,12 @@ def suggest_severity(impact: Impact, workaround: Workaround) -> SeveritySuggesti
 
     severity = load_policy().severity_matrix[(Impact(impact), Workaround(workaround))]
     reasons = [_IMPACT_REASONS[impact]]
-    if impact is not Impact.REQUEST:
+    if impact not in (Impact.REQUEST, Impact.TRIVIAL):
         reasons.append(_WORKAROUND_REASONS[workaround])
     if impact is Impact.BLOCKED and workaround is Workaround.UNKNOWN:
-        reasons.append("if a workaround exists, this would be High instead")
-    if impact is Impact.BLOCKED and workaround is Workaround.YES:
-        reasons.append("Critical needs a blocked function with no workaround, so this is High")
+        reasons.append("if a workaround keeps the work going, this would be High or Medium instead")
+    if impact is Impact.BLOCKED and workaround in (Workaround.YES, Workaround.PARTIAL):
+        reasons.append(
+            "Critical needs a stopped function with no workaround, so it is not Critical"
+        )
     return SeveritySuggestion(severity=severity, reasons=tuple(reasons))

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from bot.cli.cmd_nlu import input_lines, read_text
 from bot.cli.errors import UsageError
+from bot.cli.json_lines import LineError, emit, requests
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,12 +46,16 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_ask(_args: argparse.Namespace) -> int:
     from nlu.kb import KnowledgeBase, load_entries
+    from nlu.markup import clean_slack_text
     from nlu.paths import kb_path
 
     kb = KnowledgeBase(load_entries(kb_path()))
-    for line in input_lines():
-        text = read_text(line)
-        match = kb.answer(text)
-        output = {"text": text, "match": match.to_dict() if match else None}
-        print(json.dumps(output, ensure_ascii=False), flush=True)
-    return 0
+    failed = False
+    for request in requests():
+        if isinstance(request, LineError):
+            failed = True
+            emit(request.to_dict())
+            continue
+        match = kb.answer(clean_slack_text(request.text).text)
+        emit({"text": request.text, "match": match.to_dict() if match else None})
+    return 1 if failed else 0

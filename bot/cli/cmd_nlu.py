@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli.errors import UsageError
+from bot.cli.json_lines import LineError, emit, requests
 
 if TYPE_CHECKING:
     from nlu.service import NluService
@@ -18,7 +17,9 @@ if TYPE_CHECKING:
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("nlu", help="parse messages or evaluate the NLU")
     commands = parser.add_subparsers(dest="nlu_command", metavar="ACTION")
-    parse = commands.add_parser("parse", help="read lines (JSON with 'text' or plain text)")
+    parse = commands.add_parser(
+        "parse", help="read lines (JSON with 'text' and optional 'answers', or plain text)"
+    )
     parse.set_defaults(handler=run_parse)
     test = commands.add_parser("test", help="evaluate on the held-out split, save PNG plots")
     test.add_argument(
@@ -30,30 +31,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _missing_action() -> int:
     raise UsageError("choose an action: parse or test")
-
-
-def input_lines() -> Iterator[str]:
-    """Non-empty lines of stdin; bytes that are not UTF-8 become U+FFFD instead of a crash."""
-    reconfigure = getattr(sys.stdin, "reconfigure", None)
-    if reconfigure is not None:
-        reconfigure(errors="replace")
-    for line in sys.stdin:
-        if line.strip():
-            yield line
-
-
-def read_text(line: str) -> str:
-    """A line is a JSON object with "text", or the text itself."""
-    stripped = line.rstrip("\n")
-    if stripped.lstrip().startswith("{"):
-        try:
-            document = json.loads(stripped)
-        except json.JSONDecodeError:
-            return stripped
-        if isinstance(document, dict) and isinstance(document.get("text"), str):
-            return document["text"]
-        raise UsageError('a JSON input line needs a string field "text"')
-    return stripped
 
 
 def load_service_with_notice() -> NluService:
@@ -68,11 +45,22 @@ def load_service_with_notice() -> NluService:
 
 
 def run_parse(_args: argparse.Namespace) -> int:
+    """Every line gets one output line: the parse, or an error object. Exit 1 if any failed."""
     service = load_service_with_notice()
-    for line in input_lines():
-        result = service.parse(read_text(line))
-        print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
-    return 0
+    failed = False
+    for request in requests(with_answers=True):
+        if isinstance(request, LineError):
+            failed = True
+            emit(request.to_dict())
+            continue
+        try:
+            result = service.parse(request.text, answers=request.answers)
+        except ValueError as problem:  # an answer value the rubric does not have
+            failed = True
+            emit(LineError(request.line, str(problem)).to_dict())
+            continue
+        emit(result.to_dict())
+    return 1 if failed else 0
 
 
 def run_test(args: argparse.Namespace) -> int:

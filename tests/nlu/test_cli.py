@@ -24,12 +24,43 @@ def test_nlu_parse_reads_json_and_plain_lines(
     assert out[1]["intent"]["name"] == "greet"
 
 
-def test_nlu_parse_rejects_json_without_text(
+def test_nlu_parse_answers_a_bad_line_with_an_error_and_goes_on(
     service: NluService, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO('{"message": "hi"}\n'))
-    assert main(["nlu", "parse"]) == 2
-    assert '"text"' in capsys.readouterr().err
+    lines = (
+        '{"message": "hi"}\n{not json\n{"text": 5}\n[]\n'
+        '{"text": "ab\\ud800cd"}\n{"text": "the IVR keeps dropping callers", "answers": {"impact": "maybe"}}\n'
+        '{"text": "status of CS-1042?"}\n'
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO(lines))
+    assert main(["nlu", "parse"]) == 1
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row.get("line") for row in out[:6]] == [1, 2, 3, 4, 5, 6]
+    assert all("error" in row for row in out[:6])
+    assert "surrogate" in out[4]["error"]
+    assert out[6]["entities"][0]["value"] == "CS-1042"
+
+
+def test_nlu_parse_applies_answers_and_drops_them_from_ask(
+    service: NluService, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    text = "the IVR keeps dropping callers"
+    line = {"text": text, "answers": {"impact": "stopped", "workaround": "none"}}
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(line) + "\n"))
+    assert main(["nlu", "parse"]) == 0
+    severity = json.loads(capsys.readouterr().out)["severity"]
+    assert severity["level"] == 1 and severity["ask"] == []
+    assert any("you answered" in reason for reason in severity["reasons"])
+
+
+def test_kb_ask_answers_a_bad_line_with_an_error_and_goes_on(
+    monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"text": null}\nhow do i reset my password\n'))
+    assert main(["kb", "ask"]) == 1
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert out[0] == {"line": 1, "error": 'a JSON line needs a string field "text"'}
+    assert out[1]["match"]["question"] == "How do I change or reset my password?"
 
 
 def test_nlu_test_prints_per_class_scores_and_saves_plots(

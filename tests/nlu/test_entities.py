@@ -59,7 +59,7 @@ def test_malformed_ids_are_not_entities(extractor: EntityExtractor) -> None:
 def test_slack_markup_is_cleaned_but_offsets_survive() -> None:
     original = "<@U123ABC> see <#C42|ops> and <https://x.example/a|the runbook> :fire: &amp; go"
     clean = clean_slack_text(original)
-    assert clean.text == "@user see #ops and the runbook   & go"
+    assert clean.text == "@user see #ops and the runbook & go"
     start = clean.text.index("runbook")
     begin, end = clean.original_span(start, start + len("runbook"))
     assert original[begin:end] == "runbook"

@@ -15,7 +15,8 @@ def test_parse_result_has_exactly_the_documented_json_schema(service: NluService
         "text", "intent", "severity", "workaround", "impact", "entities", "issues",
     }  # fmt: skip
     assert set(result["intent"]) == {"name", "confidence"}
-    assert set(result["severity"]) == {"level", "confidence", "reasons"}
+    assert set(result["severity"]) == {"level", "confidence", "reasons", "ask", "factors"}
+    assert set(result["severity"]["factors"]) == {"function", "effect", "scope", "workaround"}
     assert result["text"] == CRITICAL
     assert 0.0 <= result["intent"]["confidence"] <= 1.0
 
@@ -34,11 +35,6 @@ def test_outage_without_workaround_is_critical_with_quoted_reasons(service: NluS
     [
         ("all outbound calls fail from every site and there is no workaround", "no"),
         ("agents can't log in with sso. we tried clearing caches and it still fails", "no"),
-        (
-            "webrtc phones won't register for anyone, but agents can still use their desk phones",
-            "yes",
-        ),
-        ("the desktop app crashes for everyone; as a workaround they work in the browser", "yes"),
         ("calls are dropping for agents in the Dallas site since this morning", "unknown"),
     ],
 )
@@ -48,13 +44,24 @@ def test_workaround_reads_negation_and_outcome(
     assert service.parse(text).workaround == workaround
 
 
-def test_a_workaround_turns_a_blocked_function_into_high(service: NluService) -> None:
-    result = service.parse(
+@pytest.mark.parametrize(
+    "text",
+    [
+        "webrtc phones won't register for anyone, but agents can still use their desk phones",
         "the edge at our Denver site is offline so calls there fail, "
-        "we rerouted the numbers to Austin for now"
-    )
-    assert result.severity == 2
-    assert result.workaround == "yes"
+        "we rerouted the numbers to Austin for now",
+    ],
+)
+def test_a_stop_with_a_workaround_of_unclear_effect_asks_whether_work_goes_on(
+    service: NluService, text: str
+) -> None:
+    assert service.parse(text).ask == ["workaround"]
+
+
+def test_the_workaround_answer_decides_between_high_and_medium(service: NluService) -> None:
+    text = "webrtc phones won't register for anyone, but agents can still use their desk phones"
+    assert service.parse(text, answers={"workaround": "partial"}).severity == 2
+    assert service.parse(text, answers={"workaround": "works"}).severity == 3
 
 
 def test_feature_request_is_low(service: NluService) -> None:

@@ -86,7 +86,7 @@ def test_only_severity_1_runs_around_the_clock_and_by_phone() -> None:
 
 def _write(tmp_path: Path, data: Any) -> Path:
     path = tmp_path / "policy.yaml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")  # order = buttons
     return path
 
 

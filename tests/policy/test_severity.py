@@ -13,12 +13,16 @@ from policy.severity import Impact, Severity, Workaround, suggest_severity
     [
         (Impact.BLOCKED, Workaround.NO, Severity.CRITICAL),
         (Impact.BLOCKED, Workaround.UNKNOWN, Severity.CRITICAL),
-        (Impact.BLOCKED, Workaround.YES, Severity.HIGH),
+        (Impact.BLOCKED, Workaround.PARTIAL, Severity.HIGH),
+        (Impact.BLOCKED, Workaround.YES, Severity.MEDIUM),
+        (Impact.DEGRADED, Workaround.PARTIAL, Severity.HIGH),
         (Impact.DEGRADED, Workaround.NO, Severity.HIGH),
         (Impact.DEGRADED, Workaround.UNKNOWN, Severity.HIGH),
         (Impact.DEGRADED, Workaround.YES, Severity.MEDIUM),
         (Impact.MINOR, Workaround.NO, Severity.MEDIUM),
         (Impact.MINOR, Workaround.YES, Severity.MEDIUM),
+        (Impact.TRIVIAL, Workaround.NO, Severity.LOW),
+        (Impact.TRIVIAL, Workaround.UNKNOWN, Severity.LOW),
         (Impact.REQUEST, Workaround.NO, Severity.LOW),
         (Impact.REQUEST, Workaround.YES, Severity.LOW),
     ],
@@ -35,7 +39,7 @@ def test_critical_reasons_explain_blocked_and_no_workaround() -> None:
 
 def test_unknown_workaround_says_what_would_lower_it() -> None:
     reasons = suggest_severity(Impact.BLOCKED, Workaround.UNKNOWN).reasons
-    assert any("would be High" in reason for reason in reasons)
+    assert any("would be High or Medium" in reason for reason in reasons)
 
 
 def test_labels_and_definitions_come_from_the_data_file() -> None:
