@@ -33,6 +33,7 @@ ACTIVE_STATUSES = ("open", "waiting_on_customer", "resolution_proposed")
 NEW_TOPIC_KINDS = frozenset(
     {
         "severity_suggestion",
+        "severity_question",
         "several_issues",
         "critical_phone",
         "kb_answer",

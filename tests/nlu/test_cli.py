@@ -29,7 +29,8 @@ def test_nlu_parse_answers_a_bad_line_with_an_error_and_goes_on(
 ) -> None:
     lines = (
         '{"message": "hi"}\n{not json\n{"text": 5}\n[]\n'
-        '{"text": "ab\\ud800cd"}\n{"text": "the IVR keeps dropping callers", "answers": {"impact": "maybe"}}\n'
+        '{"text": "ab\\ud800cd"}\n'
+        '{"text": "the IVR keeps dropping callers", "answers": {"impact": "maybe"}}\n'
         '{"text": "status of CS-1042?"}\n'
     )
     monkeypatch.setattr("sys.stdin", io.StringIO(lines))

@@ -17,7 +17,7 @@ def test_report_to_case_to_staff_card_with_due_time(slack, fake_slack, store, nl
     assert response.status == 200
 
     suggestion = last_post(slack, channel="D01AAA", containing="suggest Severity 3")
-    assert "workaround is available" in text_of(suggestion)
+    assert "largely unaffected" in text_of(suggestion)
     last_post(slack, channel="D01AAA", containing="business impact")
     slack.dm("U01AAA", IMPACT)
     question = last_post(slack, channel="D01AAA", containing="Shall I use Severity 3")
@@ -198,7 +198,7 @@ def test_a_new_problem_in_the_same_dm_is_not_relayed_to_the_old_case(slack, fake
     slack.dm(
         "U01AAA", "Agents can't log in to the softphone since this morning, we use desk phones"
     )
-    last_post(slack, channel="D01AAA", containing="suggest Severity")
+    last_post(slack, channel="D01AAA", containing="Before I suggest a severity")
     assert not fake_slack.wait_for(
         "chat.postMessage",
         lambda c: c.get("thread_ts") == card.response["ts"] and "softphone" in text_of(c),

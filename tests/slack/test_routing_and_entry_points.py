@@ -106,7 +106,7 @@ def test_support_command_alone_opens_the_details_modal(slack, fake_slack, store)
             "conversation_id": "",
         },
     )
-    assert last_post(slack, channel="D01AAA", containing="suggest Severity")
+    assert last_post(slack, channel="D01AAA", containing="Before I suggest a severity")
 
 
 def test_message_shortcut_starts_intake_from_any_message(slack, fake_slack, store) -> None:
