@@ -102,7 +102,7 @@ def test_staff_and_requester_talk_through_their_threads(slack, fake_slack, store
     assert relayed["text"].startswith(f"Support (Sam Support) on {number}")
     assert store.cases.get_case(number).acknowledged_at is not None  # a human replied
 
-    slack.dm("U01AAA", "thanks, it also shows in the other dashboard")
+    slack.dm("U01AAA", "thanks, same in the other dashboard")
     back = last_post(slack, channel=STAFF_CHANNEL, containing="other dashboard")
     assert back["thread_ts"] == card.response["ts"]
     assert "Ana Ruiz (requester)" in back["text"]
