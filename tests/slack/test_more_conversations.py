@@ -94,6 +94,6 @@ def test_asking_for_a_person_opens_a_two_way_staff_thread(slack, fake_slack, sto
         "U0STAFF1", STAFF_CHANNEL, "Which queue is affected?", thread_ts=request.response["ts"]
     )
     assert last_post(slack, channel="D01AAA", containing="Which queue is affected?")
-    slack.dm("U01AAA", "the Chicago sales queue")
+    slack.dm("U01AAA", "thanks, the Chicago sales queue")
     back = last_post(slack, channel=STAFF_CHANNEL, containing="Chicago sales queue")
     assert back["thread_ts"] == request.response["ts"] and "Ana Ruiz wrote" in back["text"]
