@@ -63,12 +63,6 @@ _ANSWER_IMPACT = {
     "unaffected": Impact.MINOR,
     "trivial": Impact.TRIVIAL,
 }
-_FACTOR_CUES = {
-    "function": ("critical_fn", "noncritical_fn"),
-    "effect": ("stopped", "degraded", "still_but", "hard_to_use", "trivial", "request"),
-    "scope": ("scope_org", "scope_share", "scope_few"),
-    "workaround": ("wk_none", "wk_partial", "wk_works"),
-}
 
 
 def impact_of(function: str, effect: str, scope: str) -> Impact:
