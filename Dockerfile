@@ -6,13 +6,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SUPPORTBOT_DATA_DIR=/data
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md dev.py ./
 COPY bot ./bot
 COPY nlu ./nlu
 COPY actions ./actions
 COPY policy ./policy
 
 RUN pip install --no-cache-dir . \
+    && python dev.py install-weights --no-cache-dir \
     && useradd --create-home --uid 10001 supportbot \
     && mkdir -p /data && chown supportbot /data
 

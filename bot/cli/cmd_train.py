@@ -1,4 +1,5 @@
-"""`supportbot train`: build the NLU model from `nlu/data/train/`, showing progress."""
+"""`supportbot train`: build the NLU model from `nlu/data/train/` and the knowledge base's
+sentence vectors, showing progress, so the first message does not wait for either."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import argparse
 import sys
 import time
 
+from nlu.kb import KnowledgeBase, load_entries
 from nlu.model import DEFAULT_SEED, build_model
+from nlu.paths import kb_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,4 +34,8 @@ def run(args: argparse.Namespace) -> int:
     directory = build_model(seed=args.seed, progress=_progress, force=args.force)
     elapsed = time.perf_counter() - started
     print(f"model ready in {elapsed:.1f} s: {directory}")
+    started = time.perf_counter()
+    kb = KnowledgeBase(load_entries(kb_path()))
+    elapsed = time.perf_counter() - started
+    print(f"knowledge base ready in {elapsed:.1f} s: {len(kb.entries)} questions")
     return 0

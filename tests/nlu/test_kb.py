@@ -53,6 +53,33 @@ def test_paraphrase_is_answered_and_off_topic_abstains() -> None:
     assert kb.answer("") is None
 
 
+@pytest.fixture(scope="module")
+def shipped_kb() -> KnowledgeBase:
+    return KnowledgeBase(parse_faq(DEFAULT_FAQ.read_text(encoding="utf-8")))
+
+
+def test_a_rewording_that_shares_no_words_with_the_question_is_answered(
+    shipped_kb: KnowledgeBase,
+) -> None:
+    match = shipped_kb.answer("how do I get a message to show in italics?")
+    assert match is not None and match.question == "How do I format text in chats?"
+
+
+def test_a_situation_is_matched_to_the_entry_that_answers_it(shipped_kb: KnowledgeBase) -> None:
+    match = shipped_kb.answer(
+        "customers hang up during the greeting after 3 seconds, will those incoming calls cost"
+        " a fee?"
+    )
+    assert match is not None
+    assert match.question == "Do short duration surcharges apply to inbound calls?"
+
+
+def test_a_question_in_the_faqs_own_words_that_it_does_not_answer_abstains(
+    shipped_kb: KnowledgeBase,
+) -> None:
+    assert shipped_kb.answer("how do i transfer a caller to a different queue mid call") is None
+
+
 def test_kb_import_then_ask(
     isolated_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
