@@ -31,7 +31,8 @@ DEFAULT_SEED = 13
 PROBLEM_INTENTS = frozenset({"report_issue", "ask_howto"})
 # `impact` reads the rubric's impact answer (stopped / degraded / unaffected / trivial)
 # directly; the factor tasks compose it by the rubric's rules (see nlu/severity.py).
-TASKS = ("intent", "impact", "function", "effect", "scope", "workaround")
+# `severity` reads the annotated severity directly, a second opinion beside the rubric's.
+TASKS = ("intent", "impact", "function", "effect", "scope", "workaround", "severity")
 # Per-task settings, chosen by cross-validation over the training voices only (the held-out
 # voices are never used for tuning). Unigram bag-of-words does well where single words carry
 # the label (intent, function, scope). Effect and workaround depend on word order ("no
@@ -47,6 +48,7 @@ TASK_SETTINGS: dict[str, dict[str, object]] = {
     "effect": _PAIRS,
     "scope": _BOW,
     "workaround": _PAIRS,
+    "severity": _PAIRS,
 }
 ProgressCallback = Callable[[str, int, int, float], None]
 

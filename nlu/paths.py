@@ -12,7 +12,7 @@ import spacy
 from nlu.training_data import data_files
 
 # Bump when a code change alters what training produces, so old models are rebuilt.
-MODEL_CODE_VERSION = "7"
+MODEL_CODE_VERSION = "8"
 DATA_DIR_ENV = "SUPPORTBOT_DATA_DIR"
 
 

@@ -60,12 +60,16 @@ class Example:
 
     def factor(self, task: str) -> str | None:
         """The rubric factor `task` (function, effect, scope, workaround) this example shows,
-        or for `impact` the writer's answer to the rubric's impact question.
+        for `impact` the writer's answer to the rubric's impact question, for `severity` the
+        report's annotated severity.
 
         Reports written before the factored rubric carry only `impact` and a yes/no/unknown
         workaround; those map onto the factors where the mapping is unambiguous and are left
         out of a task otherwise (an old "yes" may be a partial or a full workaround).
         """
+        if task == "severity":
+            report = self.intent == "report_issue" and self.severity is not None
+            return str(self.severity) if report else None
         value = self.metadata.get(task)
         if task == "workaround" and isinstance(value, bool):
             value = "yes" if value else "no"
