@@ -16,27 +16,19 @@ from rasa_sdk.types import DomainDict
 
 from actions.case_access import open_case_for
 from actions.common import requester
-from actions.ports import now, staff_channel
+from actions.ports import now, organization_targets, staff_channel
 from actions.replies import STAFF, YES_NO_BUTTONS, quote, say
 from actions.runtime import current
 from actions.texts import STATUS_LABELS, case_line, local_time, severity_text
-from bot.store.models import CaseStatus, UpdatedBy
+from cases import operations as ops
+from cases.entity import Case
+from cases.errors import CaseError
+from cases.vocabulary import ACTIVE_STATUSES, CaseStatus, NoteKind, Priority, UpdatedBy
 from policy.contacts import ContactAction
-from policy.escalation import CaseStatus as EscalationStatus
-from policy.escalation import (
-    EscalationCase,
-    EscalationReason,
-    check_escalation,
-)
-from policy.lifecycle import rca_plan
-from policy.priority import PHONE_PATH, Priority, priority_change_path
+from policy.escalation import EscalationCase, EscalationReason, check_escalation
+from policy.priority import PHONE_PATH, priority_change_path
 from policy.severity import Severity
 
-ACTIVE_STATUSES = (
-    CaseStatus.OPEN.value,
-    CaseStatus.WAITING_ON_CUSTOMER.value,
-    CaseStatus.RESOLUTION_PROPOSED.value,
-)
 _ORG_WORDS = re.compile(r"\b(organi[sz]ation'?s?|org'?s?|company'?s?|team'?s?|our)\b", re.I)
 _PRIORITY_WORDS = re.compile(r"\b(critical|urgent|high|medium|low)\b", re.I)
 _RCA_WORDS = re.compile(r"\b(rca|root cause)\b", re.I)
@@ -85,7 +77,7 @@ class ActionCaseStatus(Action):
         cases = current().store.cases.list_cases(
             org_short_name=person.org_short_name,
             requester_id=None if whole_org else person.slack_id,
-            statuses=ACTIVE_STATUSES,
+            statuses=sorted(status.value for status in ACTIVE_STATUSES),
         )
         scope = f"{person.org_short_name}'s open cases" if whole_org else "Your open cases"
         if not cases:
@@ -111,6 +103,7 @@ def requested_priority(text: str) -> str | None:
 
 
 def priority_answer(case: Any, requested: str) -> str:
+    """The answer when nothing is changed: the current priority, or Critical by phone."""
     path = priority_change_path(current=case.priority, requested=requested)
     if requested == case.priority:
         return f"{case.number} already has {requested} priority; nothing to change."
@@ -119,13 +112,26 @@ def priority_answer(case: Any, requested: str) -> str:
             f"Critical can't be requested in chat: call the outage line and quote {case.number} "
             "to raise it to Critical. Critical issues must be raised by phone."
         )
-    return (
-        f"To move {case.number} from {case.priority} to {requested} priority, {path}. "
-        "A priority change is not an escalation."
+    return f"{case.number} has {case.priority} priority."
+
+
+def store_change(case: Case, change: ops.Change, *, actor_id: str, moment: Any) -> Case:
+    """Persist what a `cases.operations` call decided (the store audits it)."""
+    updated: Case = current().store.cases.update_case(
+        case.number,
+        actor_id=actor_id,
+        now=moment,
+        changes=dict(change.fields),
+        expected_version=case.version,
+        action=change.action,
     )
+    return updated
 
 
 class ActionRequestPriorityChange(Action):
+    """Seed 003: medium or low is set with a work note (staff told); high goes to staff as a
+    request to approve; Critical is raised by phone."""
+
     def name(self) -> str:
         return "action_request_priority_change"
 
@@ -135,29 +141,66 @@ class ActionRequestPriorityChange(Action):
         access = open_case_for(dispatcher, tracker, ContactAction.UPDATE)
         if access is None:
             return []
+        case, person = access.case, access.person
+        remember = [SlotSet("last_case_number", case.number)]
         text = str(tracker.latest_message.get("text") or "")
         wanted = requested_priority(text)
         if wanted is None:
             say(
                 dispatcher,
-                f"Which priority should {access.case.number} have: high, medium or low?",
+                f"Which priority should {case.number} have: high, medium or low?",
                 kind="ask_priority",
-                case_number=access.case.number,
+                case_number=case.number,
             )
-            return [SlotSet("last_case_number", access.case.number)]
-        answer = priority_answer(access.case, wanted)
+            return remember
+        data = {"current": case.priority, "requested": wanted}
+        moment = now()
+        try:
+            change = ops.request_priority(
+                case, priority=Priority(wanted), requester_id=person.slack_id, now=moment
+            )
+        except CaseError:
+            if case.priority_requested == wanted:
+                answer = (
+                    f"{wanted.capitalize()} priority for {case.number} is already with the "
+                    "support team for approval; I'll tell you when they decide."
+                )
+            else:
+                answer = priority_answer(case, wanted)
+            say(dispatcher, answer, kind="priority_change", case_number=case.number, data=data)
+            return remember
+        store_change(case, change, actor_id=person.slack_id, moment=moment)
+        if change.events[0].kind is ops.EventKind.PRIORITY_REQUESTED:
+            answer = (
+                f"I've asked the support team to raise {case.number} from {case.priority} to "
+                f"{wanted} priority. Nothing changes until they approve; I'll tell you here."
+            )
+            staff_text = (
+                f"Priority request on {case.number} ({case.org_short_name}): {person.name} asks "
+                f"for {wanted} (now {case.priority}). Approve or decline."
+            )
+            staff_kind = "staff_priority_request"
+        else:
+            answer = (
+                f"Done: {case.number} now has {wanted} priority (recorded as a work note on the "
+                "case). A priority change is not an escalation."
+            )
+            staff_text = (
+                f"{case.number} priority changed from {case.priority} to {wanted} by "
+                f"{person.name} (work note)."
+            )
+            staff_kind = "staff_priority_changed"
+        say(dispatcher, answer, kind="priority_change", case_number=case.number, data=data)
         say(
             dispatcher,
-            answer,
-            kind="priority_change",
-            case_number=access.case.number,
-            data={"current": access.case.priority, "requested": wanted},
+            staff_text,
+            kind=staff_kind,
+            audience=STAFF,
+            recipients=(staff_channel(),),
+            case_number=case.number,
+            data=data,
         )
-        if wanted in (Priority.MEDIUM.value, Priority.LOW.value) and wanted != access.case.priority:
-            add_customer_note(
-                access, f"Work note: please change the priority to {wanted}.", dispatcher
-            )
-        return [SlotSet("last_case_number", access.case.number)]
+        return remember
 
 
 _UPDATE_COMMAND = re.compile(
@@ -180,29 +223,15 @@ def note_from(text: str, number: str) -> str:
     return re.sub(r" {2,}", " ", cleaned)[:MAX_NOTE_CHARS]
 
 
-def add_customer_note(access: Any, note: str, dispatcher: CollectingDispatcher) -> Any:
-    """Append the note to the case (audited) and pass it to staff."""
+def add_customer_note(access: Any, note: str, dispatcher: CollectingDispatcher) -> Case:
+    """Add the note to the case's timeline (audited; it reopens a waiting case) and pass it
+    to staff."""
     moment = now()
     case = access.case
-    stamp = local_time(moment, access.person.tz)
-    changes: dict[str, Any] = {
-        "description": f"{case.description}\n[Update {stamp}, {access.person.name}] {note}",
-        "last_update_by": UpdatedBy.CUSTOMER.value,
-        "last_update_at": moment,
-    }
-    if case.status in (
-        CaseStatus.WAITING_ON_CUSTOMER.value,
-        CaseStatus.RESOLUTION_PROPOSED.value,
-    ):
-        changes["status"] = CaseStatus.OPEN.value  # the customer answered or it isn't solved
-    updated = current().store.cases.update_case(
-        case.number,
-        actor_id=access.person.slack_id,
-        now=moment,
-        changes=changes,
-        expected_version=case.version,
-        action="customer_update",
+    change = ops.add_note(
+        case, author_id=access.person.slack_id, kind=NoteKind.CUSTOMER_UPDATE, text=note, now=moment
     )
+    updated = store_change(case, change, actor_id=access.person.slack_id, moment=moment)
     say(
         dispatcher,
         f"Update on {case.number} from {access.person.name}: “{quote(note, limit=800)}”",
@@ -312,17 +341,14 @@ class ActionCloseCase(Action):
             )
             return done
         moment = now()
-        current().store.cases.update_case(
-            access.case.number,
+        change = ops.close(
+            access.case,
             actor_id=access.person.slack_id,
+            by=UpdatedBy.CUSTOMER,
             now=moment,
-            changes={
-                "status": CaseStatus.CLOSED.value,
-                "last_update_by": UpdatedBy.CUSTOMER.value,
-                "last_update_at": moment,
-            },
-            action="close",
+            reason="designated contact",
         )
+        store_change(access.case, change, actor_id=access.person.slack_id, moment=moment)
         say(
             dispatcher,
             f"Closed {access.case.number}. If the problem comes back, tell me and I'll help you "
@@ -350,21 +376,12 @@ def escalation_reason(text: str) -> EscalationReason:
 
 
 def escalation_view(case: Any, text: str, tz: Any) -> EscalationCase:
-    status = (
-        EscalationStatus.CLOSED
-        if case.status == CaseStatus.CLOSED.value
-        else EscalationStatus.RESOLUTION_PROPOSED
-        if case.status == CaseStatus.RESOLUTION_PROPOSED.value
-        else EscalationStatus.OPEN
-    )
-    from policy.escalation import UpdatedBy as EscalationUpdatedBy
-
     return EscalationCase(
-        status=status,
+        status=CaseStatus(case.status),
         priority=Priority(case.priority),
         severity=Severity(int(case.severity)),
         last_update_at=case.last_update_at,
-        last_update_by=EscalationUpdatedBy(case.last_update_by),
+        last_update_by=UpdatedBy(case.last_update_by),
         awaiting_customer=case.status == CaseStatus.WAITING_ON_CUSTOMER.value,
         reason=escalation_reason(text),
         restored_at=case.restored_at,
@@ -384,6 +401,17 @@ class ActionCheckEscalation(Action):
         if access is None:
             return []
         case, person = access.case, access.person
+        if case.escalated_at is not None:
+            say(
+                dispatcher,
+                f"{case.number} is already escalated: the support team has had it since "
+                f"{local_time(case.escalated_at, person.tz)}. Asking again doesn't speed it up; "
+                f"add what changed with “update {case.number}: …”.",
+                kind="escalation_answer",
+                case_number=case.number,
+                data={"eligible": True, "already": True},
+            )
+            return [SlotSet("last_case_number", case.number)]
         text = str(tracker.latest_message.get("text") or "")
         moment = now()
         decision = check_escalation(escalation_view(case, text, person.tz), now=moment)
@@ -399,17 +427,16 @@ class ActionCheckEscalation(Action):
                 data={"eligible": False, "failed": list(decision.failed)},
             )
             return [SlotSet("last_case_number", case.number)]
-        current().store.cases.update_case(
-            case.number,
+        store_change(
+            case,
+            ops.escalate(case, requester_id=person.slack_id, now=moment),
             actor_id=person.slack_id,
-            now=moment,
-            changes={"last_update_by": UpdatedBy.CUSTOMER.value, "last_update_at": moment},
-            action="escalation_requested",
+            moment=moment,
         )
         say(
             dispatcher,
-            f"{case.number} meets every escalation criterion. I've recorded your escalation "
-            f"request and passed it to the support team. {decision.next_step}",
+            f"{case.number} meets every escalation criterion, so I've passed your escalation "
+            "to the support team; they'll follow up in the case.",
             kind="escalation_answer",
             case_number=case.number,
             data={"eligible": True, "failed": []},
@@ -438,38 +465,48 @@ class ActionRcaPlan(Action):
         if access is None:
             return []
         case, person = access.case, access.person
-        if case.restored_at is None:
-            text = (
-                f"{case.number} hasn't been restored yet. The RCA timeline starts when service "
-                "is restored: for a Severity 1 platform-level incident an RCA follows within "
-                "five business days; isolated incidents get a case summary."
-            )
-            kind = "rca_pending"
-        else:
-            plan = rca_plan(
-                severity=case.severity,
-                platform_level=case.platform_level,
-                restored_at=case.restored_at,
-                tz=person.tz,
-            )
-            if plan.kind == "rca" and plan.due_at is not None:
-                text = (
-                    f"{case.number} was a Severity 1 platform-level incident, so support will "
-                    "share a full RCA document in the case within five business days of "
-                    f"restoration: by {local_time(plan.due_at, person.tz)} (your time)."
-                )
-            elif plan.kind == "case_summary":
-                text = (
-                    f"{case.number} was an isolated (non-platform) incident, which isn't eligible "
-                    "for an official RCA. Support provides a case summary instead: the problem, "
-                    "its cause or findings, and the restoration or corrective actions taken."
-                )
-            else:
-                text = (
-                    f"RCA documents are for Severity 1 platform-level incidents; {case.number} "
-                    f"is {severity_text(case.severity)}, so no RCA is planned. Support's case "
-                    "notes describe the cause and fix."
-                )
-            kind = f"rca_{plan.kind}"
+        text, kind = rca_answer(case, person.tz)
         say(dispatcher, text, kind=kind, case_number=case.number)
         return [SlotSet("last_case_number", case.number)]
+
+
+def rca_answer(case: Case, tz: Any) -> tuple[str, str]:
+    """What the requester hears about the RCA of `case`, and the reply's kind."""
+    delivered = [note for note in case.notes if note.kind in ("rca", "case_summary")]
+    if delivered:
+        what = "RCA" if delivered[-1].kind == "rca" else "case summary"
+        return (
+            f"The {what} for {case.number} was delivered {local_time(delivered[-1].at, tz)}: "
+            f"“{quote(delivered[-1].text, limit=1500)}”",
+            f"rca_delivered_{delivered[-1].kind}",
+        )
+    if case.restored_at is None:
+        return (
+            f"{case.number} hasn't been restored yet. The RCA timeline starts when service is "
+            "restored: for a Severity 1 platform-level incident an RCA follows within five "
+            "business days; isolated incidents get a case summary.",
+            "rca_pending",
+        )
+    targets = organization_targets(case.org_short_name, tz=tz, around=case.restored_at)
+    plan = targets.rca_plan(
+        severity=case.severity, platform_level=case.platform_level, restored_at=case.restored_at
+    )
+    if plan.kind == "rca" and plan.due_at is not None:
+        text = (
+            f"{case.number} was a Severity 1 platform-level incident, so support will share a "
+            "full RCA document in the case within five business days of restoration: by "
+            f"{local_time(plan.due_at, tz)} (your time)."
+        )
+    elif plan.kind == "case_summary":
+        text = (
+            f"{case.number} was an isolated (non-platform) incident, which isn't eligible for an "
+            "official RCA. Support provides a case summary instead: the problem, its cause or "
+            "findings, and the restoration or corrective actions taken."
+        )
+    else:
+        text = (
+            f"RCA documents are for Severity 1 platform-level incidents; {case.number} is "
+            f"{severity_text(case.severity)}, so no RCA is planned. Support's case notes "
+            "describe the cause and fix."
+        )
+    return text, f"rca_{plan.kind}"

@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import INTAKE_FORM, clear_intake, conversation_key, requester
 from actions.followups import schedule_response_reminder
-from actions.ports import PersonView, now, phone_line, response_due, staff_channel
+from actions.ports import PersonView, now, organization_targets, phone_line, staff_channel
 from actions.replies import CONFIRM_BUTTONS, STAFF, YES_NO_BUTTONS, button, quote, say
 from actions.runtime import current
 from actions.texts import ROLE_LABELS, local_time, severity_text
@@ -134,8 +134,16 @@ class ActionCreateCase(Action):
             return clear_intake()
         opened_at = now()
         draft = draft_from(tracker, person)
-        due = response_due(severity=draft.severity, opened_at=opened_at, tz=person.tz)
-        draft = CaseDraft(**{**vars(draft), "response_due_at": due})
+        targets = organization_targets(person.org_short_name, tz=person.tz, around=opened_at)
+        draft = CaseDraft(
+            **{
+                **vars(draft),
+                "response_due_at": targets.response_due(severity=draft.severity, start=opened_at),
+                "restoration_due_at": targets.restoration_due(
+                    severity=draft.severity, start=opened_at, platform_level=draft.platform_level
+                ),
+            }
+        )
         case, created = current().store.cases.create_case(
             draft,
             idempotency_key=idempotency_key(conversation_key(tracker), draft),

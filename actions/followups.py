@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from bot.store.models import utc
-from policy.lifecycle import inactivity_closure, resolution_proposed_close_at
+from cases.entity import utc
+from policy.case_targets import OrganizationTargets
 
 RESPONSE_REMINDER_LEAD = timedelta(minutes=30)
 
@@ -42,17 +41,19 @@ def schedule_response_reminder(store: Any, case: Any, *, now: datetime) -> None:
     )
 
 
-def schedule_waiting_on_customer(store: Any, case: Any, *, tz: ZoneInfo) -> datetime:
+def schedule_waiting_on_customer(
+    store: Any, case: Any, *, targets: OrganizationTargets
+) -> datetime:
     """Notice, then closure, when the customer does not answer; returns the closure time."""
-    plan = inactivity_closure(waiting_since=case.last_update_at, tz=tz)
+    plan = targets.inactivity_closure(waiting_since=case.last_update_at)
     _schedule(store, INACTIVITY_NOTICE, case, plan.notice_at)
     _schedule(store, INACTIVITY_CLOSE, case, plan.close_at)
     return plan.close_at
 
 
-def schedule_resolution_close(store: Any, case: Any, *, tz: ZoneInfo) -> datetime:
+def schedule_resolution_close(store: Any, case: Any, *, targets: OrganizationTargets) -> datetime:
     """Resolution Proposed with no reported issues closes at the end of the third business day."""
-    close_at = resolution_proposed_close_at(proposed_at=case.last_update_at, tz=tz)
+    close_at = targets.resolution_close_at(proposed_at=case.last_update_at)
     _schedule(store, RESOLUTION_CLOSE, case, close_at)
     return close_at
 

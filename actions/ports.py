@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from actions.runtime import current
 from bot.directory.countries import country_of_zone
+from policy.case_targets import OrganizationTargets
 
 DESIGNATED_ROLES = frozenset({"designated_primary", "designated_backup"})
 
@@ -120,8 +121,15 @@ def phone_line(country: str | None) -> PhoneLine:
     )
 
 
-def response_due(*, severity: int, opened_at: datetime, tz: ZoneInfo) -> datetime:
-    """When support's initial (human) response is due, per policy.targets."""
-    from policy.targets import initial_response_due
-
-    return initial_response_due(severity=int(severity), opened_at=opened_at, tz=tz)
+def organization_targets(
+    org_short_name: str | None, *, tz: ZoneInfo, around: datetime
+) -> OrganizationTargets:
+    """The policy for one organization's cases: its profile and holidays from the
+    directory, due times shown in `tz`. An organization the directory lacks gets the
+    default profile and no holidays."""
+    org = current().directory.organization(org_short_name) if org_short_name else None
+    if org is None:
+        return OrganizationTargets.of(tz)
+    return OrganizationTargets.of(
+        tz, profile=org.support_profile, holidays=org.holiday_dates(around.date())
+    )

@@ -13,22 +13,12 @@ from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from cases.vocabulary import CaseStatus, Priority, UpdatedBy
 from policy.calendar import add_clock_time, as_zone, require_aware
 from policy.loader import Policy, load_policy
-from policy.priority import PHONE_PATH, Priority, priority_change_path
+from policy.priority import PHONE_PATH, priority_change_path
 from policy.severity import Severity
 from policy.targets import business_calendar
-
-
-class CaseStatus(StrEnum):
-    OPEN = "open"
-    RESOLUTION_PROPOSED = "resolution_proposed"
-    CLOSED = "closed"
-
-
-class UpdatedBy(StrEnum):
-    SUPPORT = "support"
-    CUSTOMER = "customer"
 
 
 class EscalationReason(StrEnum):

@@ -6,17 +6,10 @@ contacting Product Support; Critical is raised by telephone.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
+from cases.vocabulary import Priority
 from policy.severity import Severity
 
-
-class Priority(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
+__all__ = ["Priority", "as_priority", "priority_change_path", "priority_for_severity"]
 
 _PRIORITY_TO_SEVERITY: dict[Priority, Severity] = {
     Priority.CRITICAL: Severity.CRITICAL,

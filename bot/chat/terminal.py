@@ -15,16 +15,18 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TextIO
 
+from bot.engine.staff import StaffDesk
 from bot.messages import Audience, Button, Inbound, Outbound
 
 HELP = """Type a message as the person you chat as. Commands:
   /help                         this help
   /quit                         leave (also Ctrl-D)
   1, 2, …                       press a numbered button
-  /staff STAFF_ID take CS-1001  staff actions: take | info | propose | severity N | reply,
-                                e.g. /staff U0STAFF1 info CS-1001 Which site is affected?"""
-
-STAFF_COMMANDS = ("take", "info", "propose", "severity", "reply")
+  /staff STAFF_ID VERB CS-1001 …  staff actions on a case:
+      take | info TEXT | propose TEXT | reply TEXT | severity N [REASON]
+      priority low|medium|high|critical | decline (a priority request)
+      restored platform|isolated | rca TEXT | summary TEXT | close | reopen
+    e.g. /staff U0STAFF1 info CS-1001 Which site is affected?"""
 
 
 class TerminalChat:
@@ -100,21 +102,8 @@ class TerminalChat:
             self.out.write(HELP + "\n")
             return []
         _, staff_id, verb, number, *rest = parts
-        text = " ".join(rest)
-        engine = self.engine
-        if verb == "take":
-            replies = engine.staff_take(number, staff_id)  # type: ignore[attr-defined]
-        elif verb == "info":
-            replies = engine.staff_request_info(number, staff_id, text)  # type: ignore[attr-defined]
-        elif verb == "propose":
-            replies = engine.staff_propose_resolution(number, staff_id, text)  # type: ignore[attr-defined]
-        elif verb == "severity":
-            level = int(rest[0]) if rest and rest[0].isdigit() else 0
-            replies = engine.staff_change_severity(  # type: ignore[attr-defined]
-                number, staff_id, level, " ".join(rest[1:])
-            )
-        else:
-            replies = engine.staff_reply(number, staff_id, text)  # type: ignore[attr-defined]
+        desk = self.engine.staff  # type: ignore[attr-defined]
+        replies = STAFF_VERBS[verb](desk, number, staff_id, rest)
         self.show(replies)
         return replies
 
@@ -130,6 +119,43 @@ class TerminalChat:
         if replies:
             self.choices = buttons
         self.out.flush()
+
+
+def _text(rest: list[str]) -> str:
+    return " ".join(rest)
+
+
+def _first(rest: list[str]) -> str:
+    return rest[0] if rest else ""
+
+
+def _severity(rest: list[str]) -> int:
+    return int(_first(rest)) if _first(rest).isdigit() else 0
+
+
+_Verb = Callable[[StaffDesk, str, str, list[str]], list[Outbound]]
+# `/staff STAFF_ID VERB CS-n REST...`: each verb on the staff desk.
+STAFF_VERBS: dict[str, _Verb] = {
+    "take": lambda desk, number, staff, rest: desk.take(number, staff),
+    "info": lambda desk, number, staff, rest: desk.request_info(number, staff, _text(rest)),
+    "propose": lambda desk, number, staff, rest: desk.propose_resolution(
+        number, staff, _text(rest)
+    ),
+    "reply": lambda desk, number, staff, rest: desk.reply(number, staff, _text(rest)),
+    "severity": lambda desk, number, staff, rest: desk.change_severity(
+        number, staff, _severity(rest), _text(rest[1:])
+    ),
+    "priority": lambda desk, number, staff, rest: desk.change_priority(number, staff, _first(rest)),
+    "decline": lambda desk, number, staff, rest: desk.decline_priority(number, staff),
+    "restored": lambda desk, number, staff, rest: desk.record_restoration(
+        number, staff, _first(rest)
+    ),
+    "rca": lambda desk, number, staff, rest: desk.deliver_rca(number, staff, _text(rest)),
+    "summary": lambda desk, number, staff, rest: desk.deliver_summary(number, staff, _text(rest)),
+    "close": lambda desk, number, staff, rest: desk.close(number, staff),
+    "reopen": lambda desk, number, staff, rest: desk.reopen(number, staff),
+}
+STAFF_COMMANDS = tuple(STAFF_VERBS)
 
 
 def render(reply: Outbound) -> str:

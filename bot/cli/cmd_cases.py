@@ -209,7 +209,11 @@ def _case_details(case: Case) -> str:
         _field("Response due", _utc_label(case.response_due_at) or "none"),
     ]
     optional = [
+        ("Restoration due", _utc_label(case.restoration_due_at)),
         ("Restored", _utc_label(case.restored_at)),
+        ("Priority asked", case.priority_requested and f"{case.priority_requested} (waiting)"),
+        ("Escalated", _utc_label(case.escalated_at)),
+        ("RCA delivered", _utc_label(case.rca_delivered_at)),
         ("Closed", _utc_label(case.closed_at)),
         ("Conversation ID", case.conversation_id),
         ("Requester thread", case.origin_thread),
@@ -226,6 +230,13 @@ def _case_details(case: Case) -> str:
             lines.extend(
                 ["", f"{label}:", *(f"  {_printable(line)}" for line in text.splitlines())]
             )
+    if case.notes:
+        lines.extend(["", "Timeline:"])
+        for note in case.notes:
+            kind = note.kind.replace("_", " ")
+            lines.append(
+                f"  {_utc_minutes(note.at)}  {note.author_id}  {kind}: {_one_line(note.text, 200)}"
+            )
     return "\n".join(lines)
 
 
@@ -234,10 +245,20 @@ def _audit_line(entry: AuditEntry) -> str:
         summary = "opened the case"
     else:
         summary = "; ".join(
-            f"{name}: {_short(change.get('old'))} -> {_short(change.get('new'))}"
+            _note_summary(change)
+            if name == "notes"
+            else f"{name}: {_short(change.get('old'))} -> {_short(change.get('new'))}"
             for name, change in entry.changes.items()
         )
     return f"  {_utc_minutes(entry.at)}  {entry.actor_id}  {entry.action}: {summary}"
+
+
+def _note_summary(change: dict[str, Any]) -> str:
+    added = change.get("added") or []
+    return "; ".join(
+        f"{str(note.get('kind', 'note')).replace('_', ' ')} added: {_short(note.get('text'))}"
+        for note in added
+    )
 
 
 def _field(label: str, value: str) -> str:

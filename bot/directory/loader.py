@@ -13,16 +13,19 @@ import os
 import re
 import uuid
 from collections.abc import Callable
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from holidays import list_supported_countries
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.directory.countries import ISO_COUNTRY_CODES
 from bot.directory.models import ContactRole, Directory, Organization, Person, Staff
 from policy.contacts import organization_problems
+from policy.loader import load_policy
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +186,16 @@ class _DirectoryBuilder:
             node,
             f"organizations[{index}]",
             required={"short_name", "name", "id"},
-            optional={"timezone", "country", "email_domains", "designated_contacts", "members"},
+            optional={
+                "timezone",
+                "country",
+                "email_domains",
+                "designated_contacts",
+                "members",
+                "support_profile",
+                "holidays",
+                "holiday_country",
+            },
         )
         if fields is None:
             return None
@@ -239,14 +251,23 @@ class _DirectoryBuilder:
             self.person(item, f"members[{position}]", owner=owner, with_role=False)
             for position, item in enumerate(self.r.sequence(fields.get("members"), "members"))
         ]
+        profile = self._support_profile(fields.get("support_profile"))
+        holiday_country = self._holiday_country(fields.get("holiday_country"))
+        holidays = self._holidays(fields.get("holidays"))
         bad_zone = "timezone" in fields and zone is None
         bad_country = "country" in fields and country is None
+        bad_calendar = (
+            ("support_profile" in fields and profile is None)
+            or ("holiday_country" in fields and holiday_country is None)
+            or holidays is None
+        )
         if (
             short_name is None
             or name is None
             or org_id is None
             or bad_zone
             or bad_country
+            or bad_calendar
             or None in contacts
             or None in members
         ):
@@ -260,7 +281,41 @@ class _DirectoryBuilder:
             email_domains=tuple(domains),
             designated_contacts=tuple(p for p in contacts if p is not None),
             members=tuple(p for p in members if p is not None),
+            support_profile=profile,
+            holidays=holidays or (),
+            holiday_country=holiday_country,
         )
+
+    def _support_profile(self, node: Node | None) -> str | None:
+        profile = self.r.text(node, "support_profile", convert=lambda v: v.strip().lower())
+        profiles = load_policy().profiles
+        if profile is not None and profile not in profiles:
+            shown = ", ".join(sorted(profiles))
+            self.r.problem(node, "support_profile", f"must be one of {shown}, got {profile!r}")
+            return None
+        return profile
+
+    def _holiday_country(self, node: Node | None) -> str | None:
+        country = self.r.text(node, "holiday_country", convert=lambda v: v.strip().upper())
+        if country is not None and country not in list_supported_countries():
+            self.r.problem(
+                node, "holiday_country", f"has no public-holiday calendar we know: {country!r}"
+            )
+            return None
+        return country
+
+    def _holidays(self, node: Node | None) -> tuple[date, ...] | None:
+        """Listed dates as YYYY-MM-DD; None (after reporting) when one is not a date."""
+        days: list[date] = []
+        broken = False
+        for position, item in enumerate(self.r.sequence(node, "holidays")):
+            text = self.r.text(item, f"holidays[{position}]")
+            try:
+                days.append(date.fromisoformat(text or ""))
+            except ValueError:
+                self.r.problem(item, f"holidays[{position}]", "must be a date like 2026-11-26")
+                broken = True
+        return None if broken else tuple(sorted(set(days)))
 
     def _org_id(self, node: Node | None) -> str | None:
         text = self.r.text(node, "id")

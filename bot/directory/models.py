@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
+
+from holidays import country_holidays
 
 from policy.contacts import ContactRole
 
@@ -33,6 +36,12 @@ class Person:
     contact_role: ContactRole | None = None  # set for designated contacts only
 
 
+@lru_cache(maxsize=64)
+def public_holidays(country: str, first_year: int, last_year: int) -> frozenset[date]:
+    """A country's public holidays in the years given (cached: the table is built once)."""
+    return frozenset(country_holidays(country, years=range(first_year, last_year + 1)))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Organization:
     short_name: str
@@ -45,6 +54,20 @@ class Organization:
     email_domains: tuple[str, ...] = ()
     designated_contacts: tuple[Person, ...] = ()
     members: tuple[Person, ...] = ()
+    # The support policy's profile for this customer (policy.yaml `profiles`); None: default.
+    support_profile: str | None = None
+    # Days support does not count as business days: listed dates, and the public holidays of
+    # `holiday_country` (from the maintained `holidays` package).
+    holidays: tuple[date, ...] = ()
+    holiday_country: str | None = None
+
+    def holiday_dates(self, around: date) -> frozenset[date]:
+        """Listed holidays plus the country's public holidays from the year before `around`
+        to two years after it (every due time falls in that span)."""
+        found = frozenset(self.holidays)
+        if self.holiday_country:
+            found |= public_holidays(self.holiday_country, around.year - 1, around.year + 2)
+        return found
 
     @property
     def tz(self) -> ZoneInfo | None:

@@ -108,8 +108,8 @@ class Engine:
         self.runner = DialogueRunner(
             domain=self.domain, rules=rules or load_rules(), executor=build_executor()
         )
-        self.staff = StaffDesk(engine=self)
-        self.timers = TimerDesk(engine=self)
+        self.staff = StaffDesk(port=self)
+        self.timers = TimerDesk(port=self)
 
     @property
     def services(self) -> Services:

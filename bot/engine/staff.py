@@ -1,106 +1,102 @@
 """What support staff do from their channel; each result reaches the requester's thread.
 
-Every operation checks the actor is staff in the directory, changes the case through the
-store (so it is audited) and records the message in the requester's conversation.
+Every verb checks the actor is staff in the directory, asks `cases.operations` for the change
+(so the lifecycle rules are the same everywhere), stores it (audited) and records the message
+in the requester's conversation. Refusals are one clear line to staff; nothing changes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from actions.followups import schedule_resolution_close, schedule_waiting_on_customer
-from actions.ports import PersonView, find_person, staff_channel
+from actions.ports import PersonView, find_person, organization_targets, staff_channel
 from actions.replies import quote
 from actions.runtime import bound
 from actions.texts import local_time, severity_text
+from bot.engine.desk_port import DeskPort
 from bot.engine.inputs import clean
 from bot.messages import Audience, Outbound
 from bot.store.errors import InvalidCaseNumber, StoreError, StoreUnavailable
-from bot.store.models import CaseStatus, UpdatedBy, normalize_case_number
-
-if TYPE_CHECKING:
-    from bot.engine.engine import Engine
+from bot.store.models import normalize_case_number
+from cases import operations as ops
+from cases.entity import Case
+from cases.errors import CaseError
+from cases.vocabulary import NoteKind, Priority, UpdatedBy
+from policy.case_targets import OrganizationTargets
 
 STORE_DOWN = "I couldn't reach the case store, please try again in a moment. Nothing was changed."
+RESTORATION_SCOPES = {"platform": True, "isolated": False}
 
 
 def _to_staff(text: str, kind: str, case_number: str | None = None) -> list[Outbound]:
     return [Outbound(audience=Audience.STAFF, text=text, kind=kind, case_number=case_number)]
 
 
-def acknowledging(case: Any, now: datetime, **changes: Any) -> dict[str, Any]:
-    """A support person wrote to the customer: that is the initial response if none was."""
-    result: dict[str, Any] = {
-        **changes,
-        "last_update_by": UpdatedBy.SUPPORT.value,
-        "last_update_at": now,
-    }
-    if case.acknowledged_at is None:
-        result["acknowledged_at"] = now
-    return result
+@dataclass(frozen=True)
+class _Context:
+    """What a verb needs to decide its change: the case, the staff member, time and policy."""
+
+    case: Case
+    staff: PersonView
+    now: datetime
+    tz: ZoneInfo
+    targets: OrganizationTargets
+
+
+# A verb: the change (from cases.operations) and the message for the requester.
+_Verb = Callable[[_Context], tuple[ops.Change, str]]
 
 
 class StaffDesk:
-    def __init__(self, *, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, *, port: DeskPort) -> None:
+        self.port = port
+
+    # ---- verbs -------------------------------------------------------------------------
 
     def take(self, case_number: str, staff_id: str) -> list[Outbound]:
-        def change(case: Any, staff: PersonView) -> tuple[dict[str, Any], str]:
-            now = self.engine.clock()
-            changes: dict[str, Any] = {
-                "assignee_id": staff.slack_id,
-                "last_update_by": UpdatedBy.SUPPORT.value,
-                "last_update_at": now,
-            }
-            if case.acknowledged_at is None:
-                changes["acknowledged_at"] = now
-            return changes, (
-                f"{staff.name} from support has taken {case.number} and is looking into it."
+        def verb(c: _Context) -> tuple[ops.Change, str]:
+            return (
+                ops.acknowledge(c.case, staff_id=c.staff.slack_id, now=c.now),
+                f"{c.staff.name} from support has taken {c.case.number} and is looking into it.",
             )
 
-        return self._operate(case_number, staff_id, "take", change, kind="staff_took_case")
+        return self._run(case_number, staff_id, verb, kind="staff_took_case")
 
     def request_info(self, case_number: str, staff_id: str, text: str) -> list[Outbound]:
         question = clean(text).text
         if not question:
             return _to_staff("Write the question for the requester after the command.", "usage")
 
-        def change(case: Any, staff: PersonView) -> tuple[dict[str, Any], str]:
-            return (
-                acknowledging(
-                    case,
-                    self.engine.clock(),
-                    status=CaseStatus.WAITING_ON_CUSTOMER.value,
-                ),
-                f"Support ({staff.name}) needs more information on {case.number}: “{question}” "
-                f"Reply with “update {case.number}: …”.",
+        def verb(c: _Context) -> tuple[ops.Change, str]:
+            change = ops.request_info(
+                c.case, staff_id=c.staff.slack_id, question=question, now=c.now
+            )
+            return change, (
+                f"Support ({c.staff.name}) needs more information on {c.case.number}: "
+                f"“{question}” Reply with “update {c.case.number}: …”."
             )
 
-        return self._operate(
-            case_number, staff_id, "request_info", change, kind="staff_info_request"
-        )
+        return self._run(case_number, staff_id, verb, kind="staff_info_request")
 
     def propose_resolution(self, case_number: str, staff_id: str, text: str) -> list[Outbound]:
         proposal = clean(text).text
         if not proposal:
             return _to_staff("Write the proposed resolution after the command.", "usage")
 
-        def change(case: Any, staff: PersonView) -> tuple[dict[str, Any], str]:
-            return (
-                acknowledging(
-                    case,
-                    self.engine.clock(),
-                    status=CaseStatus.RESOLUTION_PROPOSED.value,
-                ),
-                f"Support ({staff.name}) proposes a resolution for {case.number}: “{proposal}” "
-                f"If the problem persists, reply with “update {case.number}: …”.",
+        def verb(c: _Context) -> tuple[ops.Change, str]:
+            change = ops.propose_resolution(
+                c.case, staff_id=c.staff.slack_id, proposal=proposal, now=c.now
+            )
+            return change, (
+                f"Support ({c.staff.name}) proposes a resolution for {c.case.number}: "
+                f"“{proposal}” If the problem persists, reply with “update {c.case.number}: …”."
             )
 
-        return self._operate(
-            case_number, staff_id, "propose_resolution", change, kind="staff_resolution"
-        )
+        return self._run(case_number, staff_id, verb, kind="staff_resolution")
 
     def change_severity(
         self, case_number: str, staff_id: str, severity: int, reason: str = ""
@@ -109,66 +105,156 @@ class StaffDesk:
             return _to_staff("Severity must be 1, 2, 3 or 4.", "usage")
         why = clean(reason).text
 
-        def change(case: Any, staff: PersonView) -> tuple[dict[str, Any], str]:
-            text = (
-                f"Support ({staff.name}) changed the severity of {case.number} from "
-                f"{severity_text(case.severity)} to {severity_text(severity)}."
+        def verb(c: _Context) -> tuple[ops.Change, str]:
+            change = ops.change_severity(
+                c.case, severity=severity, staff_id=c.staff.slack_id, now=c.now, targets=c.targets
             )
-            if why:
-                text += f" Reason: “{why}”"
-            return (
-                {
-                    "severity": severity,
-                    "last_update_by": UpdatedBy.SUPPORT.value,
-                    "last_update_at": self.engine.clock(),
-                },
-                text,
+            text = (
+                f"Support ({c.staff.name}) changed the severity of {c.case.number} from "
+                f"{severity_text(c.case.severity)} to {severity_text(severity)}; its priority "
+                f"is now {change.fields['priority']}."
+            )
+            return change, text + (f" Reason: “{why}”" if why else "")
+
+        return self._run(case_number, staff_id, verb, kind="staff_severity_change")
+
+    def change_priority(self, case_number: str, staff_id: str, level: str) -> list[Outbound]:
+        """Staff set any priority; setting the one the requester asked for approves it."""
+        try:
+            priority = Priority(level.strip().lower())
+        except ValueError:
+            return _to_staff("Priority must be low, medium, high or critical.", "usage")
+
+        def verb(c: _Context) -> tuple[ops.Change, str]:
+            change = ops.change_priority(
+                c.case, priority=priority, staff_id=c.staff.slack_id, now=c.now
+            )
+            if c.case.priority_requested == priority.value:
+                return change, (
+                    f"Support ({c.staff.name}) approved your request: {c.case.number} now has "
+                    f"{priority.value} priority."
+                )
+            return change, (
+                f"Support ({c.staff.name}) changed the priority of {c.case.number} from "
+                f"{c.case.priority} to {priority.value}."
             )
 
-        return self._operate(
-            case_number, staff_id, "change_severity", change, kind="staff_severity_change"
-        )
+        return self._run(case_number, staff_id, verb, kind="staff_priority_change")
+
+    def decline_priority(self, case_number: str, staff_id: str) -> list[Outbound]:
+        def verb(c: _Context) -> tuple[ops.Change, str]:
+            change = ops.decline_priority_request(c.case, staff_id=c.staff.slack_id, now=c.now)
+            return change, (
+                f"Support ({c.staff.name}) declined the request for "
+                f"{c.case.priority_requested} priority on {c.case.number}; it stays "
+                f"{c.case.priority}."
+            )
+
+        return self._run(case_number, staff_id, verb, kind="staff_priority_declined")
+
+    def record_restoration(self, case_number: str, staff_id: str, scope: str) -> list[Outbound]:
+        platform_level = RESTORATION_SCOPES.get(scope.strip().lower())
+        if platform_level is None:
+            return _to_staff(
+                "Say whether it was platform-level: restored platform|isolated.", "usage"
+            )
+
+        def verb(c: _Context) -> tuple[ops.Change, str]:
+            change = ops.record_restoration(
+                c.case, platform_level=platform_level, staff_id=c.staff.slack_id, now=c.now
+            )
+            where = (
+                "a platform-level incident" if platform_level else "isolated to your organization"
+            )
+            text = (
+                f"Support ({c.staff.name}) recorded that service is restored on "
+                f"{c.case.number} ({where})."
+            )
+            plan = c.targets.rca_plan(
+                severity=c.case.severity, platform_level=platform_level, restored_at=c.now
+            )
+            if plan.kind == "rca" and plan.due_at is not None:
+                text += f" A root-cause analysis (RCA) follows by {local_time(plan.due_at, c.tz)}."
+            elif plan.kind == "case_summary":
+                text += " You'll get a case summary (cause and fixes) instead of an RCA."
+            return change, text
+
+        return self._run(case_number, staff_id, verb, kind="staff_restored")
+
+    def deliver_rca(self, case_number: str, staff_id: str, text: str) -> list[Outbound]:
+        return self._deliver(case_number, staff_id, text, rca=True)
+
+    def deliver_summary(self, case_number: str, staff_id: str, text: str) -> list[Outbound]:
+        return self._deliver(case_number, staff_id, text, rca=False)
+
+    def _deliver(self, case_number: str, staff_id: str, text: str, *, rca: bool) -> list[Outbound]:
+        document = clean(text).text
+        what = "RCA" if rca else "case summary"
+        if not document:
+            return _to_staff(f"Write the {what} after the command.", "usage")
+        operation = ops.deliver_rca if rca else ops.deliver_case_summary
+
+        def verb(c: _Context) -> tuple[ops.Change, str]:
+            change = operation(c.case, staff_id=c.staff.slack_id, text=document, now=c.now)
+            return (
+                change,
+                f"Support ({c.staff.name}) delivered the {what} for {c.case.number}: “{document}”",
+            )
+
+        kind = "staff_rca" if rca else "staff_case_summary"
+        return self._run(case_number, staff_id, verb, kind=kind, on_closed=True)
+
+    def reopen(self, case_number: str, staff_id: str) -> list[Outbound]:
+        def verb(c: _Context) -> tuple[ops.Change, str]:
+            change = ops.reopen(c.case, staff_id=c.staff.slack_id, now=c.now)
+            return change, f"Support ({c.staff.name}) reopened {c.case.number}."
+
+        return self._run(case_number, staff_id, verb, kind="staff_reopened", on_closed=True)
+
+    def close(self, case_number: str, staff_id: str) -> list[Outbound]:
+        def verb(c: _Context) -> tuple[ops.Change, str]:
+            change = ops.close(
+                c.case, actor_id=c.staff.slack_id, by=UpdatedBy.SUPPORT, now=c.now, reason="staff"
+            )
+            return change, (
+                f"Support ({c.staff.name}) closed {c.case.number}. If the problem comes back, "
+                "tell me and I'll help you open a new case."
+            )
+
+        return self._run(case_number, staff_id, verb, kind="staff_closed")
 
     def reply(self, case_number: str, staff_id: str, text: str) -> list[Outbound]:
         message = clean(text).text
         if not message:
             return _to_staff("Write the reply after the command.", "usage")
 
-        def change(case: Any, staff: PersonView) -> tuple[dict[str, Any], str]:
-            changes: dict[str, Any] = {
-                "last_update_by": UpdatedBy.SUPPORT.value,
-                "last_update_at": self.engine.clock(),
-            }
-            if case.acknowledged_at is None:
-                changes["acknowledged_at"] = self.engine.clock()
-            return changes, f"Support ({staff.name}) on {case.number}: “{message}”"
+        def verb(c: _Context) -> tuple[ops.Change, str]:
+            change = ops.add_note(
+                c.case,
+                author_id=c.staff.slack_id,
+                kind=NoteKind.STAFF_REPLY,
+                text=message,
+                now=c.now,
+            )
+            return change, f"Support ({c.staff.name}) on {c.case.number}: “{message}”"
 
-        return self._operate(case_number, staff_id, "staff_reply", change, kind="staff_reply")
+        return self._run(case_number, staff_id, verb, kind="staff_reply", on_closed=True)
 
-    def _schedule_followups(self, action: str, case: Any, tz: ZoneInfo) -> str:
-        """Closure timers for the states that close by themselves; returns text to add."""
-        store = self.engine.store
-        if action == "request_info":
-            close_at = schedule_waiting_on_customer(store, case, tz=tz)
-            return f" Without an answer, the case may be closed after {local_time(close_at, tz)}."
-        if action == "propose_resolution":
-            close_at = schedule_resolution_close(store, case, tz=tz)
-            return f" (It closes at {local_time(close_at, tz)} unless you report a problem.)"
-        return ""
+    # ---- one path for every verb ---------------------------------------------------------
 
-    def _operate(
-        self, case_number: str, staff_id: str, action: str, change: Any, *, kind: str
+    def _run(
+        self, case_number: str, staff_id: str, verb: _Verb, *, kind: str, on_closed: bool = False
     ) -> list[Outbound]:
         try:
-            with bound(self.engine.services):
-                return self._operate_bound(case_number, staff_id, action, change, kind=kind)
+            with bound(self.port.services):
+                return self._run_bound(case_number, staff_id, verb, kind=kind, on_closed=on_closed)
         except StoreUnavailable:
             return _to_staff(STORE_DOWN, "store_unavailable")
         except StoreError as error:
             return _to_staff(f"Couldn't do that: {error}. Nothing was changed.", "store_error")
 
-    def _operate_bound(
-        self, case_number: str, staff_id: str, action: str, change: Any, *, kind: str
+    def _run_bound(
+        self, case_number: str, staff_id: str, verb: _Verb, *, kind: str, on_closed: bool
     ) -> list[Outbound]:
         staff = find_person(staff_id)
         if staff is None or not staff.is_staff:
@@ -179,42 +265,68 @@ class StaffDesk:
             number = normalize_case_number(case_number)
         except InvalidCaseNumber as error:
             return _to_staff(f"{error}. Nothing was changed.", "invalid_case_number")
-        case = self.engine.store.cases.get_case(number)
+        case = self.port.store.cases.get_case(number)
         if case is None:
             return _to_staff(f"There is no case {number}.", "case_not_found", number)
-        if not case.is_active and action != "staff_reply":
+        if not case.is_active and not on_closed:
             return _to_staff(f"{number} is closed; reopen it first.", "case_closed", number)
-        changes, requester_text = change(case, staff)
-        now = self.engine.clock()
-        updated = self.engine.store.cases.update_case(
+        now = self.port.clock()
+        tz = self.port.case_zone(case)
+        context = _Context(
+            case, staff, now, tz, organization_targets(case.org_short_name, tz=tz, around=now)
+        )
+        try:
+            change, requester_text = verb(context)
+        except CaseError as error:
+            return _to_staff(f"Couldn't do that: {error}. Nothing was changed.", "refused", number)
+        updated = self.port.store.cases.update_case(
             number,
             actor_id=staff.slack_id,
             now=now,
-            changes=changes,
+            changes=dict(change.fields),
             expected_version=case.version,
-            action=action,
+            action=change.action,
         )
-        tz = self.engine.case_zone(updated)
-        requester_text += self._schedule_followups(action, updated, tz)
+        requester_text += self._schedule_followups(change.action, updated, context.targets)
+        return self._announce(updated, staff, requester_text, kind=kind, action=change.action)
+
+    def _schedule_followups(self, action: str, case: Case, targets: OrganizationTargets) -> str:
+        """Closure timers for the states that close by themselves; returns text to add."""
+        store = self.port.store
+        if action == "request_info":
+            close_at = schedule_waiting_on_customer(store, case, targets=targets)
+            closes = local_time(close_at, targets.tz)
+            return f" Without an answer, the case may be closed after {closes}."
+        if action == "propose_resolution":
+            close_at = schedule_resolution_close(store, case, targets=targets)
+            return (
+                f" (It closes at {local_time(close_at, targets.tz)} unless you report a problem.)"
+            )
+        return ""
+
+    def _announce(
+        self, case: Case, staff: PersonView, requester_text: str, *, kind: str, action: str
+    ) -> list[Outbound]:
         to_requester = Outbound(
             audience=Audience.REQUESTER,
             text=requester_text,
             kind=kind,
-            recipients=(updated.requester_id,),
-            case_number=number,
-            data={"conversation_key": updated.origin_thread, "staff_id": staff.slack_id},
+            recipients=(case.requester_id,),
+            case_number=case.number,
+            data={"conversation_key": case.origin_thread, "staff_id": staff.slack_id},
         )
         due = ""
-        if updated.response_due_at and updated.acknowledged_at is None:
-            due = f" Initial response due {local_time(updated.response_due_at, tz)}."
+        if case.response_due_at and case.acknowledged_at is None:
+            due_at = local_time(case.response_due_at, self.port.case_zone(case))
+            due = f" Initial response due {due_at}."
         receipt = Outbound(
             audience=Audience.STAFF,
-            text=f"Done: {number} ({action.replace('_', ' ')}) by {staff.name}. "
+            text=f"Done: {case.number} ({action.replace('_', ' ')}) by {staff.name}. "
             f"Sent to the requester: “{quote(requester_text, limit=200)}”{due}",
             kind=f"{kind}_receipt",
             recipients=(staff_channel(),),
-            case_number=number,
+            case_number=case.number,
         )
-        if updated.origin_thread:
-            self.engine.append_bot_messages(updated.origin_thread, [to_requester])
+        if case.origin_thread:
+            self.port.append_bot_messages(case.origin_thread, [to_requester])
         return [to_requester, receipt]

@@ -8,7 +8,7 @@ exactly one of them acts on it.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from actions.followups import (
     INACTIVITY_CLOSE,
@@ -17,23 +17,28 @@ from actions.followups import (
     RESPONSE_REMINDER,
     is_stale,
 )
+from actions.ports import organization_targets
+from actions.runtime import bound
 from actions.texts import local_time, severity_text
+from bot.engine.desk_port import DeskPort
 from bot.messages import Audience, Outbound
-from bot.store.models import CaseStatus
-
-if TYPE_CHECKING:
-    from bot.engine.engine import Engine
+from cases import operations as ops
+from cases.vocabulary import UpdatedBy
 
 SYSTEM_ACTOR = "supportbot"
 
 
 class TimerDesk:
-    def __init__(self, *, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, *, port: DeskPort) -> None:
+        self.port = port
 
     def run_due(self, now: datetime | None = None) -> list[Outbound]:
-        moment = now or self.engine.clock()
-        store = self.engine.store
+        moment = now or self.port.clock()
+        with bound(self.port.services):
+            return self._run_due(moment)
+
+    def _run_due(self, moment: datetime) -> list[Outbound]:
+        store = self.port.store
         out: list[Outbound] = []
         for timer in store.timers.due(moment):
             if not store.timers.claim(timer.timer_id):
@@ -45,7 +50,7 @@ class TimerDesk:
         return out
 
     def _fire(self, kind: str, case: Any, now: datetime) -> list[Outbound]:
-        tz = self.engine.case_zone(case)
+        tz = self.port.case_zone(case)
         if kind == RESPONSE_REMINDER:
             return [
                 Outbound(
@@ -56,25 +61,31 @@ class TimerDesk:
                         f"is due {local_time(case.response_due_at, tz)} (customer's time)."
                     ),
                     kind="response_reminder",
-                    recipients=(self.engine.directory.staff_channel,),
+                    recipients=(self.port.directory.staff_channel,),
                     case_number=case.number,
                 )
             ]
         if kind == INACTIVITY_NOTICE:
+            # The same instant the closure timer was set for (actions/followups.py).
+            targets = organization_targets(case.org_short_name, tz=tz, around=now)
+            close_at = targets.inactivity_closure(waiting_since=case.last_update_at).close_at
             return [
                 self._to_requester(
                     case,
                     f"Support is still waiting for your answer on {case.number}. Without a "
-                    "reply, the case will be closed at the end of the next business day.",
+                    f"reply, the case will be closed at {local_time(close_at, tz)} (your time).",
                     "closure_notice",
                 )
             ]
         if kind in (INACTIVITY_CLOSE, RESOLUTION_CLOSE):
-            self.engine.store.cases.update_case(
+            change = ops.close(
+                case, actor_id=SYSTEM_ACTOR, by=UpdatedBy.SUPPORT, now=now, reason=kind
+            )
+            self.port.store.cases.update_case(
                 case.number,
                 actor_id=SYSTEM_ACTOR,
                 now=now,
-                changes={"status": CaseStatus.CLOSED.value},
+                changes=dict(change.fields),
                 expected_version=case.version,
                 action=kind,
             )
@@ -94,7 +105,7 @@ class TimerDesk:
                     audience=Audience.STAFF,
                     text=f"{case.number} closed automatically: {why}.",
                     kind="staff_case_auto_closed",
-                    recipients=(self.engine.directory.staff_channel,),
+                    recipients=(self.port.directory.staff_channel,),
                     case_number=case.number,
                 ),
             ]
@@ -110,5 +121,5 @@ class TimerDesk:
             data={"conversation_key": case.origin_thread},
         )
         if case.origin_thread:
-            self.engine.append_bot_messages(case.origin_thread, [outbound])
+            self.port.append_bot_messages(case.origin_thread, [outbound])
         return outbound

@@ -21,10 +21,12 @@ from bot.store.models import (
     Case,
     CaseDraft,
     CaseStatus,
+    Note,
     UpdatedBy,
     parse_case_number,
     utc,
 )
+from cases.vocabulary import NoteKind
 
 MAX_TITLE_CHARS = 500
 MAX_TEXT_CHARS = 100_000
@@ -80,6 +82,15 @@ def _severity(name: str, value: Any) -> Any:
     return int(value)
 
 
+def _notes(name: str, value: Any) -> Any:
+    if not isinstance(value, tuple) or not all(isinstance(note, Note) for note in value):
+        raise InvalidChange(f"{name} must be a tuple of notes")
+    for note in value:
+        _text(required=True, limit=MAX_TEXT_CHARS)("note", note.text)
+        _choice(kind.value for kind in NoteKind)("note kind", note.kind)
+    return value
+
+
 def _flag(name: str, value: Any) -> Any:
     if not isinstance(value, bool):
         raise InvalidChange(f"{name} must be true or false, got {value!r}")
@@ -87,6 +98,12 @@ def _flag(name: str, value: Any) -> Any:
 
 
 _OPTIONAL_TEXT = _text(required=False, limit=MAX_TEXT_CHARS)
+
+
+def _optional_priority(name: str, value: Any) -> Any:
+    return None if value is None else _choice(PRIORITIES)(name, value)
+
+
 _OPTIONAL_ID = _text(required=False, limit=MAX_ID_CHARS)
 
 UPDATABLE_FIELDS: dict[str, _Check] = {
@@ -109,6 +126,12 @@ UPDATABLE_FIELDS: dict[str, _Check] = {
     "staff_thread": _OPTIONAL_ID,
     "assignee_id": _OPTIONAL_ID,
     "closed_at": _moment(required=False),
+    "restoration_due_at": _moment(required=False),
+    "priority_requested": _optional_priority,
+    "priority_requested_by": _OPTIONAL_ID,
+    "escalated_at": _moment(required=False),
+    "rca_delivered_at": _moment(required=False),
+    "notes": _notes,
 }
 
 _DRAFT_ONLY_FIELDS: dict[str, _Check] = {
@@ -203,6 +226,7 @@ def new_case(*, draft: CaseDraft, number: str, idempotency_key: str, now: dateti
         closed_at=None,
         idempotency_key=idempotency_key,
         version=1,
+        restoration_due_at=draft.restoration_due_at,
     )
 
 
@@ -228,19 +252,56 @@ def validate_update(
     return sequence, require_moment("now", now), validate_changes(changes)
 
 
+# Text longer than this is shown in the audit by the part that changed, with some context.
+AUDIT_TEXT_CHARS = 160
+_AUDIT_CONTEXT = 40
+
+
 def audit_changes(case: Case, changes: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """{field: {"old": ..., "new": ...}} for the fields whose value really changes."""
+    """{field: {"old": ..., "new": ...}} for the fields whose value really changes; notes
+    as {"added": [...]}, long text as the part that differs (so the trail stays readable)."""
     recorded: dict[str, dict[str, Any]] = {}
     for name, new_value in changes.items():
         old_value = getattr(case, name)
-        if old_value != new_value:
+        if old_value == new_value:
+            continue
+        if name == "notes":
+            added = new_value[len(old_value) :]
+            recorded[name] = {"added": [to_json_value(note) for note in added]}
+        elif isinstance(old_value, str) and isinstance(new_value, str):
+            old_part, new_part = _changed_part(old_value, new_value)
+            recorded[name] = {"old": old_part, "new": new_part}
+        else:
             recorded[name] = {"old": to_json_value(old_value), "new": to_json_value(new_value)}
     return recorded
 
 
+def _changed_part(old: str, new: str) -> tuple[str, str]:
+    """Both texts cut to where they differ (with a little context), when either is long."""
+    if max(len(old), len(new)) <= AUDIT_TEXT_CHARS:
+        return old, new
+    prefix = 0
+    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while (
+        suffix < min(len(old), len(new)) - prefix
+        and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]
+    ):
+        suffix += 1
+    start = max(0, prefix - _AUDIT_CONTEXT)
+
+    def window(text: str) -> str:
+        end = min(len(text), len(text) - suffix + _AUDIT_CONTEXT)
+        shown = text[start:end]
+        return ("…" if start else "") + shown + ("…" if end < len(text) else "")
+
+    return window(old), window(new)
+
+
 def creation_changes(case: Case) -> dict[str, dict[str, Any]]:
     """The audit record of a new case: every field that has a value, as old=None."""
-    skip = {"number", "version", "updated_at", "idempotency_key"}
+    skip = {"number", "version", "updated_at", "idempotency_key", "notes"}
     return {
         f.name: {"old": None, "new": to_json_value(getattr(case, f.name))}
         for f in dataclasses.fields(Case)

@@ -10,7 +10,7 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
-from bot.store.models import AuditEntry, Case, Timer, utc
+from bot.store.models import AuditEntry, Case, Note, Timer, utc
 
 CASE_DATETIME_FIELDS: frozenset[str] = frozenset(
     {
@@ -21,15 +21,22 @@ CASE_DATETIME_FIELDS: frozenset[str] = frozenset(
         "response_due_at",
         "restored_at",
         "closed_at",
+        "restoration_due_at",
+        "escalated_at",
+        "rca_delivered_at",
     }
 )
 CASE_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Case))
 
 
 def to_json_value(value: Any) -> Any:
-    """A value as it appears in JSON: datetimes as UTC ISO strings, the rest unchanged."""
+    """A value as it appears in JSON: datetimes as UTC ISO strings, notes as objects."""
     if isinstance(value, datetime):
         return utc(value).isoformat()
+    if isinstance(value, Note):
+        return value.to_dict()
+    if isinstance(value, tuple):
+        return [to_json_value(item) for item in value]
     return value
 
 
@@ -50,6 +57,7 @@ def case_from_dict(data: dict[str, Any]) -> Case:
     values["severity"] = int(values["severity"])
     values["platform_level"] = bool(values["platform_level"])
     values["version"] = int(values["version"] or 1)
+    values["notes"] = tuple(Note.from_dict(note) for note in values["notes"] or ())
     return Case(**values)
 
 

@@ -6,6 +6,8 @@ strings, tokens or stack traces.
 
 from __future__ import annotations
 
+import cases.errors
+
 
 class StoreError(Exception):
     """Base of all store errors; the message is safe to show to a user."""
@@ -19,8 +21,8 @@ class InvalidInput(StoreError, ValueError):
     """A caller passed a value the store refuses; nothing was changed."""
 
 
-class InvalidCaseNumber(InvalidInput):
-    """The text is not a case number of the form CS-<digits>."""
+class InvalidCaseNumber(InvalidInput, cases.errors.InvalidCaseNumber):
+    """The text is not a case number of the form CS-<digits> (raised by store calls)."""
 
 
 class InvalidChange(InvalidInput):

@@ -1,4 +1,4 @@
-"""Plain records the store keeps: cases, their audit trail, locks and timers.
+"""Plain records the store keeps: the audit trail, locks and timers (cases: `cases.entity`).
 
 They are frozen dataclasses so a value read from the store cannot drift from what is stored:
 changes go through `CaseStore.update_case`, which records who changed what and when.
@@ -7,138 +7,52 @@ All datetimes are timezone-aware and kept in UTC.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from enum import StrEnum
+from datetime import datetime
 from typing import Any
 
 from bot.store.errors import InvalidCaseNumber
+from cases import entity
+from cases.entity import (
+    CASE_NUMBER_PREFIX,
+    FIRST_CASE_SEQUENCE,
+    Case,
+    CaseDraft,
+    Note,
+    format_case_number,
+    utc,
+)
+from cases.errors import InvalidCaseNumber as CaseNumberError
+from cases.vocabulary import PRIORITIES, SEVERITIES, STATUSES, CaseStatus, Priority, UpdatedBy
 
-CASE_NUMBER_PREFIX = "CS-"
-FIRST_CASE_SEQUENCE = 1001
-_CASE_NUMBER = re.compile(r"^CS-([1-9][0-9]{0,17})$")
-
-
-class Priority(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-
-class CaseStatus(StrEnum):
-    OPEN = "open"
-    WAITING_ON_CUSTOMER = "waiting_on_customer"
-    RESOLUTION_PROPOSED = "resolution_proposed"
-    CLOSED = "closed"
-
-
-class UpdatedBy(StrEnum):
-    """Which side spoke last: the closure and escalation rules depend on it."""
-
-    SUPPORT = "support"
-    CUSTOMER = "customer"
-
-
-PRIORITIES: frozenset[str] = frozenset(p.value for p in Priority)
-STATUSES: frozenset[str] = frozenset(s.value for s in CaseStatus)
-SEVERITIES: frozenset[int] = frozenset({1, 2, 3, 4})
-
-
-def format_case_number(sequence: int) -> str:
-    return f"{CASE_NUMBER_PREFIX}{sequence}"
+__all__ = [
+    "CASE_NUMBER_PREFIX",
+    "FIRST_CASE_SEQUENCE",
+    "PRIORITIES",
+    "SEVERITIES",
+    "STATUSES",
+    "Case",
+    "CaseDraft",
+    "CaseStatus",
+    "Note",
+    "Priority",
+    "UpdatedBy",
+    "format_case_number",
+    "utc",
+]
 
 
 def parse_case_number(text: str) -> int:
-    """Return the sequence of a case number such as "CS-1001" (spaces and case forgiven).
-
-    Raises InvalidCaseNumber so callers can answer with one clear line.
-    """
-    if not isinstance(text, str):
-        raise InvalidCaseNumber(f"a case number looks like CS-1001, got {text!r}")
-    match = _CASE_NUMBER.match(text.strip().upper())
-    if not match:
-        shown = text if len(text) <= 40 else text[:40] + "…"
-        raise InvalidCaseNumber(f"a case number looks like CS-1001, got {shown!r}")
-    return int(match.group(1))
+    """`cases.entity.parse_case_number`, refusing with the store's InvalidCaseNumber."""
+    try:
+        return entity.parse_case_number(text)
+    except CaseNumberError as error:
+        raise InvalidCaseNumber(str(error)) from None
 
 
 def normalize_case_number(text: str) -> str:
     """Canonical spelling of a case number ("cs-1001 " -> "CS-1001")."""
     return format_case_number(parse_case_number(text))
-
-
-def utc(moment: datetime) -> datetime:
-    """The same instant in UTC; naive datetimes are refused because their zone is a guess."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("datetimes must be timezone-aware")
-    return moment.astimezone(UTC)
-
-
-@dataclass(frozen=True, kw_only=True)
-class CaseDraft:
-    """What the dialogue has collected and the designated contact confirmed."""
-
-    org_short_name: str
-    org_id: str
-    requester_id: str
-    requester_name: str
-    title: str
-    description: str
-    business_impact: str
-    severity: int
-    priority: str = Priority.MEDIUM.value
-    conversation_id: str | None = None
-    environment_changes: str | None = None
-    troubleshooting: str | None = None
-    response_due_at: datetime | None = None
-    platform_level: bool = False
-    origin_thread: str | None = None
-    staff_thread: str | None = None
-    assignee_id: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Case:
-    """A support case as stored. `version` grows by one with every recorded change."""
-
-    number: str
-    org_short_name: str
-    org_id: str
-    requester_id: str
-    requester_name: str
-    title: str
-    description: str
-    business_impact: str
-    severity: int
-    priority: str
-    status: str
-    conversation_id: str | None
-    environment_changes: str | None
-    troubleshooting: str | None
-    created_at: datetime
-    updated_at: datetime
-    last_update_by: str
-    last_update_at: datetime
-    acknowledged_at: datetime | None
-    response_due_at: datetime | None
-    restored_at: datetime | None
-    platform_level: bool
-    origin_thread: str | None
-    staff_thread: str | None
-    assignee_id: str | None
-    closed_at: datetime | None
-    idempotency_key: str
-    version: int = 1
-
-    @property
-    def sequence(self) -> int:
-        return parse_case_number(self.number)
-
-    @property
-    def is_active(self) -> bool:
-        return self.status != CaseStatus.CLOSED
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -56,9 +56,9 @@ def test_7_update_and_priority_change(person, store) -> None:
     updated = ana.say(f"update {number}: it now also happens at our Dallas site")
     assert one(updated, "case_updated").case_number == number, texts(updated)
     assert one(updated, "staff_case_update").audience is Audience.STAFF
-    assert "Dallas site" in store.cases.get_case(number).description
+    assert "Dallas site" in store.cases.get_case(number).notes[-1].text
     raise_it = ana.say(f"can you raise the priority of {number} to high?")
-    assert "contact Product Support" in one(raise_it, "priority_change").text
+    assert "Nothing changes until they approve" in one(raise_it, "priority_change").text
     denied = person("U01CCC").say(f"update {number}: it now also happens at our Dallas site")
     assert "permission_denied" in kinds(denied)
 

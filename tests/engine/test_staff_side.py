@@ -57,7 +57,9 @@ def test_request_info_then_requester_update_reopens(nlu, talk, engine, store) ->
     assert by_kind(replies, "case_updated")
     assert by_kind(replies, "staff_case_update").audience is Audience.STAFF
     case = store.cases.get_case(number)
-    assert case.status == "open" and "only the Chicago site, since 9am" in case.description
+    assert case.status == "open"
+    assert case.notes[-1].text == "only the Chicago site, since 9am"
+    assert "Chicago site, since 9am" not in case.description
 
 
 def test_propose_resolution_and_change_severity(nlu, talk, engine, store) -> None:

@@ -42,7 +42,7 @@ def test_status_update_priority_and_rca_in_the_requesters_thread(slack, fake_sla
     assert last_post(slack, channel="D01AAA", containing=f"Added your update to {number}")
     relayed = last_post(slack, channel=STAFF_CHANNEL, containing="Berlin queue")
     assert relayed["thread_ts"] == card.response["ts"]
-    assert "Berlin queue" in store.cases.get_case(number).description
+    assert "Berlin queue" in store.cases.get_case(number).notes[-1].text
 
     slack.dm("U01AAA", f"please raise the priority of {number} to high")
     assert last_post(slack, channel="D01AAA", containing="priority")
