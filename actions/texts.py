@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from policy.calendar import local_time
 from policy.severity import Severity
+
+__all__ = ["local_time"]  # shown by every action; defined beside the calendar rules
 
 ROLE_LABELS = {
     "designated_primary": "primary designated contact",
@@ -28,12 +30,6 @@ def severity_text(value: int | str | None) -> str:
         return "not set"
     severity = Severity(int(value))
     return f"Severity {int(severity)} – {severity.label}"
-
-
-def local_time(moment: datetime, tz: ZoneInfo) -> str:
-    """E.g. "Mon 23 Nov 2026, 10:30 CST" in the reader's zone."""
-    local = moment.astimezone(tz)
-    return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or str(tz))
 
 
 def people_list(people: list[Any]) -> str:

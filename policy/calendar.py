@@ -194,3 +194,9 @@ class BusinessCalendar:
 def _normalise(moment: datetime, tz: ZoneInfo) -> datetime:
     """Resolve a wall time that falls in a DST gap to a real instant in `tz`."""
     return moment.astimezone(UTC).astimezone(tz)
+
+
+def local_time(moment: datetime, tz: ZoneInfo) -> str:
+    """How a person reads an instant: "Mon 23 Nov 2026, 10:30 CST" in their zone (never ISO)."""
+    local = moment.astimezone(tz)
+    return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or str(tz))

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from cases.vocabulary import CaseStatus, Priority, UpdatedBy
-from policy.calendar import add_clock_time, as_zone, require_aware
+from policy.calendar import add_clock_time, as_zone, local_time, require_aware
 from policy.loader import Policy, load_policy
 from policy.priority import PHONE_PATH, priority_change_path
 from policy.severity import Severity
@@ -248,7 +248,7 @@ def rca_window_elapsed(case: EscalationCase, *, now: datetime, policy: Policy) -
             "rca_window_elapsed",
             False,
             f"Product Support has {days} business days after restoration to deliver the RCA.",
-            f"Wait until {due.isoformat()} ({case.tz.key}); escalate then if there is no RCA.",
+            f"Wait until {local_time(due, case.tz)}; escalate then if there is no RCA.",
         )
     return RuleResult(
         "rca_window_elapsed", True, f"{days} business days have passed since restoration."
@@ -274,7 +274,7 @@ def high_priority_wait_and_impact(
         problems.append(
             f"the last update was less than {policy.escalation.high_priority_wait_hours} hours ago"
         )
-        steps.append(f"wait until {ready.isoformat()} ({case.tz.key})")
+        steps.append(f"wait until {local_time(ready, case.tz)}")
     if not case.business_impact_ongoing:
         problems.append("the issue is not causing significant business impact now")
         steps.append("escalate only while the issue actively causes significant business impact")

@@ -180,7 +180,7 @@ def test_escalation_too_early_for_high_priority(capsys, tmp_path: Path) -> None:
     )
     assert result["eligible"] is False
     assert result["failed"] == ["high_priority_wait_and_impact"]
-    assert "2026-03-11T11:00:00-04:00" in result["next_step"]
+    assert "Wed 11 Mar 2026, 11:00 EDT" in result["next_step"]
 
 
 def test_escalation_closed_low_priority_lists_both_rules(capsys, tmp_path: Path) -> None:

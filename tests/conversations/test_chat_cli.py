@@ -26,10 +26,16 @@ def chat(args: list[str], lines: list[str], data_dir: Path) -> subprocess.Comple
     )
 
 
+def reuse_trained_nlu(data_dir: Path) -> None:
+    """Point a fresh data dir at the session's trained model and knowledge-base vectors."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("nlu-model", "embeddings"):
+        (data_dir / name).symlink_to(NLU_CACHE / name)
+
+
 def test_scripted_chat_creates_a_case_that_survives_a_restart(nlu_service, tmp_path) -> None:
     data_dir = tmp_path / "data"
-    (data_dir / "nlu-model").parent.mkdir(parents=True)
-    (data_dir / "nlu-model").symlink_to(NLU_CACHE / "nlu-model")  # reuse the trained model
+    reuse_trained_nlu(data_dir)
     first = chat(
         ["--as", "U01AAA", "--now", "2026-11-20T16:30:00-06:00"],
         [
@@ -56,8 +62,7 @@ def test_scripted_chat_creates_a_case_that_survives_a_restart(nlu_service, tmp_p
 
 def test_employee_chat_shows_the_notification(nlu_service, tmp_path) -> None:
     data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    (data_dir / "nlu-model").symlink_to(NLU_CACHE / "nlu-model")
+    reuse_trained_nlu(data_dir)
     result = chat(
         ["--as", "U01CCC"],
         ["Reports in the analytics view load very slowly, but exports still work fine"],
@@ -73,3 +78,32 @@ def test_bad_arguments_are_one_line_errors(tmp_path) -> None:
     assert result.stderr.strip() == (
         "supportbot chat: --now needs a time zone offset, e.g. 2026-11-20T16:30:00-06:00"
     )
+
+
+def test_staff_verbs_in_the_terminal_record_restoration_and_deliver_the_rca(
+    nlu_service, tmp_path
+) -> None:
+    data_dir = tmp_path / "data"
+    reuse_trained_nlu(data_dir)
+    opened = chat(
+        ["--as", "U01AAA", "--now", "2026-11-20T16:30:00-06:00"],
+        [
+            "Reports in the analytics view load very slowly, but exports still work fine",
+            "Supervisors wait minutes for each report every morning",
+            "yes",
+            "1",
+            "/staff U0STAFF1 severity CS-1001 1 whole org affected",
+            "/staff U01AAA restored CS-1001 platform",
+            "/staff U0STAFF1 restored CS-1001 platform",
+            "/staff U0STAFF1 rca CS-1001 Root cause: a bad deploy of the reporting service",
+            "/staff U0STAFF1 priority CS-1001 sideways",
+        ],
+        data_dir,
+    )
+    out = opened.stdout
+    assert "priority is now critical" in out, out + opened.stderr
+    assert "Only support staff can do that; nothing was changed." in out
+    assert "recorded that service is restored on CS-1001 (a platform-level incident)" in out
+    assert "delivered the RCA for CS-1001" in out
+    assert "Priority must be low, medium, high or critical." in out
+    assert "Traceback" not in out + opened.stderr

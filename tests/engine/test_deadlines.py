@@ -34,11 +34,14 @@ def test_an_unanswered_question_gets_a_notice_then_closes(nlu, talk, engine, clo
     asked = by_kind(
         engine.staff_request_info(number, "U0STAFF1", "Which site?"), "staff_info_request"
     )
-    assert "may be closed after Thu 26 Nov 2026, 09:00 CST" in asked.text
+    # Thursday 26 November is Thanksgiving, not a business day for a US organization.
+    assert "may be closed after Fri 27 Nov 2026, 09:00 CST" in asked.text
     wednesday = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
     notice = by_kind(engine.run_timers(wednesday), "closure_notice")
     assert notice.recipients == ("U01AAA",) and notice.data["conversation_key"] == "D-ana"
-    closed = engine.run_timers(datetime(2026, 11, 26, 15, 0, tzinfo=UTC))
+    assert "closed at Fri 27 Nov 2026, 09:00 CST" in notice.text
+    assert engine.run_timers(datetime(2026, 11, 26, 15, 0, tzinfo=UTC)) == []
+    closed = engine.run_timers(datetime(2026, 11, 27, 15, 0, tzinfo=UTC))
     assert by_kind(closed, "case_auto_closed").case_number == number
     assert store.cases.get_case(number).status == "closed"
     assert store.cases.audit_trail(number)[-1].action == "inactivity_close"
@@ -63,8 +66,8 @@ def test_proposed_resolution_closes_after_three_business_days(nlu, talk, engine,
     proposed = by_kind(
         engine.staff_propose_resolution(number, "U0STAFF1", "Trunk fixed."), "staff_resolution"
     )
-    assert "closes at Thu 26 Nov 2026, 17:00 CST" in proposed.text
-    assert engine.run_timers(datetime(2026, 11, 26, 22, 59, tzinfo=UTC)) == []
-    closed = engine.run_timers(datetime(2026, 11, 26, 23, 0, tzinfo=UTC))
+    assert "closes at Fri 27 Nov 2026, 17:00 CST" in proposed.text  # Thanksgiving skipped
+    assert engine.run_timers(datetime(2026, 11, 27, 22, 59, tzinfo=UTC)) == []
+    closed = engine.run_timers(datetime(2026, 11, 27, 23, 0, tzinfo=UTC))
     assert "no reported issues" in by_kind(closed, "case_auto_closed").text
     assert store.cases.get_case(number).status == "closed"

@@ -147,7 +147,7 @@ def test_rca_escalation_waits_five_business_days(now: str, eligible: bool) -> No
     assert decision.eligible is eligible
     if not eligible:
         assert decision.failed == ("rca_window_elapsed",)
-        assert "2026-03-09T14:00:00-04:00" in decision.next_step
+        assert "Mon 09 Mar 2026, 14:00 EDT" in decision.next_step
 
 
 def test_rca_escalation_before_restoration_is_not_eligible() -> None:
@@ -176,7 +176,7 @@ def test_high_priority_needs_24_hours_and_ongoing_impact(last_update_at, impact,
 
 def test_high_priority_too_early_says_when_to_come_back_in_local_time() -> None:
     decision = decide(case(priority="high", last_update_at="2026-03-12T12:00:00+00:00"))
-    assert "Wait until 2026-03-13T08:00:00-04:00" in decision.next_step
+    assert "Wait until Fri 13 Mar 2026, 08:00 EDT" in decision.next_step
 
 
 def test_medium_priority_has_no_24_hour_wait() -> None:
@@ -291,6 +291,6 @@ def test_24_hours_are_real_hours_across_spring_forward_with_zoned_times() -> Non
     # Sunday noon EDT is the same wall time a day later, but only 23 real hours have passed.
     decision = check_escalation(built, now=datetime(2026, 3, 8, 12, 0, tzinfo=new_york))
     assert decision.failed == ("high_priority_wait_and_impact",)
-    assert "2026-03-08T13:00:00-04:00" in decision.next_step
+    assert "Sun 08 Mar 2026, 13:00 EDT" in decision.next_step
     later = check_escalation(built, now=datetime(2026, 3, 8, 13, 0, tzinfo=new_york))
     assert later.eligible is True
