@@ -19,8 +19,8 @@ from actions.replies import say
 from actions.runtime import current
 from actions.texts import people_list
 from actions.understanding import read
-from bot.store.errors import InvalidCaseNumber
-from bot.store.models import normalize_case_number
+from cases.entity import normalize_case_number
+from cases.errors import InvalidCaseNumber
 from policy.contacts import ContactAction, may_perform
 
 _CASE_MENTION = re.compile(r"\b(?:cs|case)\s*[-#:]?\s*([0-9][0-9a-z]*)\b", re.IGNORECASE)
@@ -38,7 +38,7 @@ ACTION_VERBS = {
 @dataclass(frozen=True)
 class CaseAccess:
     person: PersonView
-    case: Any  # bot.store.models.Case
+    case: Any  # cases.entity.Case
 
 
 def mentioned_case_number(tracker: Tracker) -> str | None:

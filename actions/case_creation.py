@@ -23,7 +23,7 @@ from actions.runtime import current
 from actions.texts import ROLE_LABELS, local_time, severity_text
 from actions.understanding import read, to_parse_data
 from actions.validation import NOT_PROVIDED, parse_severity
-from bot.store.models import CaseDraft
+from cases.entity import CaseDraft
 
 PRIORITY_FOR_SEVERITY = {1: "critical", 2: "high", 3: "medium", 4: "low"}
 TITLE_CHARS = 80

@@ -11,8 +11,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from actions.runtime import current
-from bot.directory.countries import country_of_zone
 from policy.case_targets import OrganizationTargets
+from policy.countries import country_of_zone
 
 DESIGNATED_ROLES = frozenset({"designated_primary", "designated_backup"})
 

@@ -13,41 +13,19 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import requester
+from actions.question_form import ANSWER_SLOTS, QUESTIONS_FORM, REPORT_SLOT, answers_so_far
 from actions.replies import button, say
 from actions.runtime import current
+from actions.triage import triage
 from actions.understanding import read, to_parse_data
 from nlu.answers import read_answer
 from policy.loader import load_policy
 from policy.questions import QuestionId
-
-QUESTIONS_FORM = "severity_questions_form"
-REPORT_SLOT = "report_text"
-ANSWER_SLOTS = {QuestionId.IMPACT: "answer_impact", QuestionId.WORKAROUND: "answer_workaround"}
-
-
-def answers_so_far(tracker: Tracker) -> dict[str, str]:
-    """Valid answers only: before validation a slot can still hold the raw text ("3")."""
-    questions = load_policy().severity_questions
-    found = {}
-    for question, slot in ANSWER_SLOTS.items():
-        value = tracker.get_slot(slot)
-        if value and str(value) in questions[question].values:
-            found[str(question)] = str(value)
-    return found
-
-
-def start_questions(text: str) -> list[dict[str, Any]]:
-    """Events that keep the report and start the questions form."""
-    return [
-        SlotSet(REPORT_SLOT, text),
-        *[SlotSet(slot, None) for slot in ANSWER_SLOTS.values()],
-        FollowupAction(QUESTIONS_FORM),
-    ]
 
 
 def still_to_ask(tracker: Tracker) -> list[str]:
@@ -148,8 +126,6 @@ class ActionSeverityAnswered(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        from actions.triage import triage
-
         person = requester(tracker, dispatcher)
         text = tracker.get_slot(REPORT_SLOT) or ""
         if person is None or not text:

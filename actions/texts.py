@@ -6,7 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from policy.calendar import local_time
-from policy.severity import Severity
+from policy.severity import Severity, severity_label
 
 __all__ = ["local_time"]  # shown by every action; defined beside the calendar rules
 
@@ -29,7 +29,7 @@ def severity_text(value: int | str | None) -> str:
     if value is None:
         return "not set"
     severity = Severity(int(value))
-    return f"Severity {int(severity)} – {severity.label}"
+    return f"Severity {int(severity)} – {severity_label(severity)}"
 
 
 def people_list(people: list[Any]) -> str:

@@ -24,13 +24,13 @@ from actions.ports import (
     phone_line,
     staff_channel,
 )
+from actions.question_form import start_questions
 from actions.replies import NOTIFY, STAFF, YES_NO_BUTTONS, button, quote, say
 from actions.runtime import current
-from actions.severity_questions import start_questions
 from actions.texts import people_list, severity_text
 from actions.understanding import Understanding, read, to_parse_data
 from actions.validation import conversation_id_problem
-from bot.directory.countries import country_of_zone
+from policy.countries import country_of_zone
 from policy.severity import Impact, Severity, suggest_severity
 
 MIN_DESCRIPTION_WORDS = 6

@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 
 import yaml
 
+from policy.levels import Impact, Severity, Workaround
 from policy.questions import AnswerChoice, QuestionId, SeverityQuestion
-from policy.severity import Impact, Severity, Workaround
 
 WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")

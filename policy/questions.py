@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from policy.severity import Impact, Severity, Workaround
+from policy.levels import Impact, Severity, Workaround
 
 
 class QuestionId(StrEnum):

@@ -9,49 +9,26 @@ exists.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum, StrEnum
+
+from policy.levels import Impact, Severity, Workaround
+from policy.loader import load_policy
+
+__all__ = ["Impact", "Severity", "SeveritySuggestion", "Workaround", "severity_label"]
 
 
-class Severity(IntEnum):
-    CRITICAL = 1
-    HIGH = 2
-    MEDIUM = 3
-    LOW = 4
-
-    @property
-    def label(self) -> str:
-        from policy.loader import load_policy  # late import: the loader imports this enum
-
-        return load_policy().severities[self].label
+def severity_label(severity: int | Severity) -> str:
+    """ "Critical", "High", ... as the policy names the level."""
+    return load_policy().severities[Severity(int(severity))].label
 
 
 def __getattr__(name: str) -> dict[Severity, str]:
     """SEVERITY_LABELS and SEVERITY_DEFINITIONS, read from the policy data file on first use."""
     if name not in ("SEVERITY_LABELS", "SEVERITY_DEFINITIONS"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from policy.loader import load_policy  # late import: the loader imports this module
-
     levels = load_policy().severities
     if name == "SEVERITY_LABELS":
         return {severity: level.label for severity, level in levels.items()}
     return {severity: level.definition for severity, level in levels.items()}
-
-
-class Impact(StrEnum):
-    """Business impact as the NLU reads it from the message."""
-
-    BLOCKED = "blocked"  # a critical business function cannot be performed
-    DEGRADED = "degraded"  # job functions possible, performance degraded or limited
-    MINOR = "minor"  # non-critical functions unusable or hard to use
-    TRIVIAL = "trivial"  # cosmetic, a small annoyance with no impact on the work
-    REQUEST = "request"  # question, information, configuration help, feature request
-
-
-class Workaround(StrEnum):
-    YES = "yes"  # the work goes on normally with it
-    PARTIAL = "partial"  # the work goes on, still degraded
-    NO = "no"
-    UNKNOWN = "unknown"  # the message does not say
 
 
 @dataclass(frozen=True)
@@ -78,8 +55,6 @@ _WORKAROUND_REASONS: dict[Workaround, str] = {
 
 def suggest_severity(impact: Impact, workaround: Workaround) -> SeveritySuggestion:
     """Apply the policy matrix; reasons explain the choice in plain words."""
-    from policy.loader import load_policy  # late import: the loader imports these enums
-
     severity = load_policy().severity_matrix[(Impact(impact), Workaround(workaround))]
     reasons = [_IMPACT_REASONS[impact]]
     if impact not in (Impact.REQUEST, Impact.TRIVIAL):

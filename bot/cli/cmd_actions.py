@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
+from actions.runtime import Services, install
 from bot.cli.errors import UsageError
+from bot.directory import load_directory
+from bot.store.factory import open_store
 
 DEFAULT_PORT = 5055
 
@@ -23,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from actions.server import install_services, serve
+    from actions.server import serve
     from bot.store.errors import StoreUnavailable
 
     if not 0 < args.port < 65536:
@@ -37,3 +44,40 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
     return 0
+
+
+class LazyNlu:
+    """Loads the NLU model on first use, so the server starts fast."""
+
+    def __init__(self, loader: Callable[[], Any]) -> None:
+        self._loader = loader
+        self._service: Any = None
+
+    def _get(self) -> Any:
+        if self._service is None:
+            self._service = self._loader()
+        return self._service
+
+    def parse(self, text: str, **options: Any) -> Any:
+        return self._get().parse(text, **options)  # e.g. answers=... from the questions form
+
+    def answer(self, text: str) -> Any:
+        return self._get().answer(text)
+
+
+def install_services(*, contacts: Path | str | None, data_dir: Path | str | None) -> None:
+    """The process's store, directory and (lazily loaded) NLU for the served actions."""
+
+    def load_nlu() -> Any:
+        from nlu.service import get_service
+
+        return get_service()
+
+    install(
+        Services(
+            store=open_store(data_dir=data_dir),
+            directory=load_directory(contacts),
+            nlu=LazyNlu(load_nlu),
+            clock=lambda: datetime.now(UTC),
+        )
+    )

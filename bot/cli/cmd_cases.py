@@ -26,7 +26,7 @@ from bot.store.codec import audit_to_dict, case_to_dict
 from bot.store.errors import InvalidCaseNumber, InvalidInput, StoreUnavailable
 from bot.store.factory import open_store
 from bot.store.models import STATUSES, AuditEntry, Case, normalize_case_number
-from policy.severity import Severity
+from policy.severity import Severity, severity_label
 
 TITLE_WIDTH = 50
 
@@ -197,7 +197,7 @@ def _case_details(case: Case) -> str:
         "",
         _field("Organization", f"{case.org_short_name} ({case.org_id})"),
         _field("Requester", f"{_one_line(case.requester_name, 80)} ({case.requester_id})"),
-        _field("Severity", f"{severity.value} {severity.label}"),
+        _field("Severity", f"{severity.value} {severity_label(severity)}"),
         _field("Priority", case.priority),
         _field("Status", case.status),
         _field("Platform-level", "yes" if case.platform_level else "no"),

@@ -22,9 +22,9 @@ import yaml
 from holidays import list_supported_countries
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bot.directory.countries import ISO_COUNTRY_CODES
 from bot.directory.models import ContactRole, Directory, Organization, Person, Staff
 from policy.contacts import organization_problems
+from policy.countries import ISO_COUNTRY_CODES
 from policy.loader import load_policy
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.directory import DirectoryError, parse_directory
-from bot.directory.countries import country_of_zone
+from policy.countries import country_of_zone
 from tests.directory.test_directory import VALID
 
 WITHOUT_ZONE = VALID.replace("    timezone: America/Chicago\n", "").replace("    country: US\n", "")

@@ -223,7 +223,10 @@ def test_naive_now_is_rejected() -> None:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"status": "pending"}, "status: must be one of open, waiting_on_customer, resolution_proposed, closed"),
+        (
+            {"status": "pending"},
+            "status: must be one of open, waiting_on_customer, resolution_proposed, closed",
+        ),
         ({"priority": "urgent"}, "priority: must be one of low, medium, high, critical"),
         ({"severity": 7}, "severity: must be a whole number 1-4"),
         ({"severity": "2"}, "severity: must be a whole number 1-4"),

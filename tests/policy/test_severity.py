@@ -43,7 +43,7 @@ def test_unknown_workaround_says_what_would_lower_it() -> None:
 
 
 def test_labels_and_definitions_come_from_the_data_file() -> None:
-    assert Severity.CRITICAL.label == "Critical (Code Red)"
+    assert severity_module.severity_label(Severity.CRITICAL) == "Critical (Code Red)"
     assert severity_module.SEVERITY_LABELS[Severity.LOW] == "Low"
     assert "no workaround" in severity_module.SEVERITY_DEFINITIONS[Severity.CRITICAL]
     assert "workaround is available" in severity_module.SEVERITY_DEFINITIONS[Severity.MEDIUM]
