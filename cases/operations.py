@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from cases.entity import Case, Note
+from cases.entity import Case, CaseDraft, Note, utc
 from cases.errors import NotAllowedNow
 from cases.transitions import check_transition
 from cases.vocabulary import SEVERITIES, CaseStatus, NoteKind, Priority, UpdatedBy
@@ -109,6 +109,43 @@ def _support_spoke(case: Case, now: datetime) -> dict[str, Any]:
     if case.acknowledged_at is None:
         spoke["acknowledged_at"] = now
     return spoke
+
+
+def open_case(*, draft: CaseDraft, number: str, idempotency_key: str, now: datetime) -> Case:
+    """The case a confirmed draft becomes: open, spoken last by the customer (the store calls
+    this with the number it allocated)."""
+    moment = utc(now)
+    return Case(
+        number=number,
+        org_short_name=draft.org_short_name,
+        org_id=draft.org_id,
+        requester_id=draft.requester_id,
+        requester_name=draft.requester_name,
+        title=draft.title,
+        description=draft.description,
+        business_impact=draft.business_impact,
+        severity=draft.severity,
+        priority=draft.priority,
+        status=CaseStatus.OPEN.value,
+        conversation_id=draft.conversation_id,
+        environment_changes=draft.environment_changes,
+        troubleshooting=draft.troubleshooting,
+        created_at=moment,
+        updated_at=moment,
+        last_update_by=UpdatedBy.CUSTOMER.value,
+        last_update_at=moment,
+        acknowledged_at=None,
+        response_due_at=draft.response_due_at,
+        restored_at=None,
+        platform_level=draft.platform_level,
+        origin_thread=draft.origin_thread,
+        staff_thread=draft.staff_thread,
+        assignee_id=draft.assignee_id,
+        closed_at=None,
+        idempotency_key=idempotency_key,
+        version=1,
+        restoration_due_at=draft.restoration_due_at,
+    )
 
 
 def acknowledge(case: Case, *, staff_id: str, now: datetime) -> Change:

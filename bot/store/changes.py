@@ -20,7 +20,6 @@ from bot.store.models import (
     STATUSES,
     Case,
     CaseDraft,
-    CaseStatus,
     Note,
     UpdatedBy,
     parse_case_number,
@@ -192,54 +191,6 @@ def validate_changes(changes: dict[str, Any]) -> dict[str, Any]:
             raise InvalidChange(f"{name!r} cannot be changed")
         normalized[name] = check(name, value)
     return normalized
-
-
-def new_case(*, draft: CaseDraft, number: str, idempotency_key: str, now: datetime) -> Case:
-    """The case a confirmed draft becomes: open, spoken last by the customer."""
-    moment = utc(now)
-    return Case(
-        number=number,
-        org_short_name=draft.org_short_name,
-        org_id=draft.org_id,
-        requester_id=draft.requester_id,
-        requester_name=draft.requester_name,
-        title=draft.title,
-        description=draft.description,
-        business_impact=draft.business_impact,
-        severity=draft.severity,
-        priority=draft.priority,
-        status=CaseStatus.OPEN.value,
-        conversation_id=draft.conversation_id,
-        environment_changes=draft.environment_changes,
-        troubleshooting=draft.troubleshooting,
-        created_at=moment,
-        updated_at=moment,
-        last_update_by=UpdatedBy.CUSTOMER.value,
-        last_update_at=moment,
-        acknowledged_at=None,
-        response_due_at=draft.response_due_at,
-        restored_at=None,
-        platform_level=draft.platform_level,
-        origin_thread=draft.origin_thread,
-        staff_thread=draft.staff_thread,
-        assignee_id=draft.assignee_id,
-        closed_at=None,
-        idempotency_key=idempotency_key,
-        version=1,
-        restoration_due_at=draft.restoration_due_at,
-    )
-
-
-def with_closure_time(case: Case, changes: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """Closing stamps closed_at, reopening clears it, unless the caller set it explicitly."""
-    status = changes.get("status", case.status)
-    if "closed_at" in changes or status == case.status:
-        return changes
-    if status == CaseStatus.CLOSED:
-        return {**changes, "closed_at": utc(now)}
-    if case.status == CaseStatus.CLOSED:
-        return {**changes, "closed_at": None}
-    return changes
 
 
 def validate_update(

@@ -60,6 +60,7 @@ from bot.store.models import (
 from bot.store.redis_connection import RedisConnection
 from bot.store.redis_directory_cache import DEFAULT_TTL_SECONDS as DEFAULT_DIRECTORY_TTL_SECONDS
 from bot.store.redis_directory_cache import RedisDirectoryCache
+from cases.operations import open_case
 
 __all__ = ["RedisStore", "open_redis_store"]
 
@@ -107,7 +108,7 @@ class RedisCaseStore:
         rules.require_text("actor_id", actor_id)
         moment = rules.require_moment("now", now)
         # The number is unknown until the script runs, so the stored data leaves it out.
-        case = rules.new_case(
+        case = open_case(
             draft=draft,
             number=format_case_number(FIRST_CASE_SEQUENCE),
             idempotency_key=idempotency_key,
@@ -172,11 +173,10 @@ class RedisCaseStore:
             case = _decode_case(sequence, data)
             if expected_version is not None and case.version != expected_version:
                 raise self._conflict(case.number, case.version, expected_version)
-            with_closure = rules.with_closure_time(case, wanted, now=moment)
-            recorded = rules.audit_changes(case, with_closure)
+            recorded = rules.audit_changes(case, wanted)
             if not recorded:
                 return case
-            updated = rules.apply_changes(case, {k: with_closure[k] for k in recorded}, now=moment)
+            updated = rules.apply_changes(case, {k: wanted[k] for k in recorded}, now=moment)
             written = self._write_if_unchanged(
                 sequence,
                 read_version=read_version,

@@ -32,6 +32,7 @@ from bot.store.models import (
     parse_case_number,
 )
 from bot.store.sqlite_connection import SqliteDatabase
+from cases.operations import open_case
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -69,7 +70,7 @@ class SqliteCaseStore:
                 "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
                 (FIRST_CASE_SEQUENCE,),
             ).fetchone()
-            case = rules.new_case(
+            case = open_case(
                 draft=draft,
                 number=format_case_number(sequence),
                 idempotency_key=idempotency_key,
@@ -123,7 +124,6 @@ class SqliteCaseStore:
                     f"{case.number} changed meanwhile (version {case.version}, "
                     f"expected {expected_version}); read it again"
                 )
-            wanted = rules.with_closure_time(case, wanted, now=moment)
             recorded = rules.audit_changes(case, wanted)
             if not recorded:
                 return case

@@ -131,15 +131,19 @@ def test_update_that_changes_nothing_records_nothing(store: Store) -> None:
     assert len(store.cases.audit_trail(case.number)) == 1
 
 
-def test_closing_stamps_closed_at_and_reopening_clears_it(store: Store) -> None:
+def test_the_store_keeps_closure_fields_as_given(store: Store) -> None:
+    """Stamping the closing time is the lifecycle's job (cases.operations.close)."""
     create(store)
     closed_at = NOW + timedelta(days=1)
     closed = store.cases.update_case(
-        "CS-1001", actor_id="U01AAA", now=closed_at, changes={"status": "closed"}
+        "CS-1001",
+        actor_id="U01AAA",
+        now=closed_at,
+        changes={"status": "closed", "closed_at": closed_at},
     )
     assert closed.closed_at == closed_at and not closed.is_active
     reopened = store.cases.update_case(
-        "CS-1001", actor_id="U01AAA", now=closed_at, changes={"status": "open"}
+        "CS-1001", actor_id="U01AAA", now=closed_at, changes={"status": "open", "closed_at": None}
     )
     assert reopened.closed_at is None and reopened.is_active
 
