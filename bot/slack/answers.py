@@ -7,19 +7,14 @@ posted in. An answered question loses its buttons, so it can't be answered twice
 
 from __future__ import annotations
 
-import logging
 from typing import Any
-
-from slack_sdk.errors import SlackApiError
 
 from bot.slack import blocks
 from bot.slack import interactive as ix
 from bot.slack.context import SlackPart
 from bot.slack.payloads import action_event_id
 from bot.slack.people import Refusal
-from bot.slack.places import Place, plain_text
-
-log = logging.getLogger(__name__)
+from bot.slack.places import Place
 
 
 class Answers(SlackPart):
@@ -41,7 +36,7 @@ class Answers(SlackPart):
             self.delivery.ephemeral(place, user_id, refusal.text)
             return
         label = str((action.get("text") or {}).get("text") or press.action_id)
-        self._mark_answered(body, chooser_id=user_id, label=label)
+        self.mark_answered(body, chooser_id=user_id, label=label)
         self._engine_press(
             user_id=user_id,
             place=Place.from_key(press.conversation_key),
@@ -67,7 +62,7 @@ class Answers(SlackPart):
         if refusal is not None:
             self.delivery.ephemeral(place, user_id, refusal.text)
             return
-        self._mark_answered(body, chooser_id=user_id, label=blocks.severity_label(int(level)))
+        self.mark_answered(body, chooser_id=user_id, label=blocks.severity_label(int(level)))
         self._engine_press(
             user_id=user_id,
             place=Place.from_key(key),
@@ -98,21 +93,3 @@ class Answers(SlackPart):
         )
         replies = self.engine.handle(inbound)
         self.delivery.deliver(replies, origin=place, owner_id=user_id, actor_id=user_id)
-
-    def _mark_answered(self, body: dict[str, Any], *, chooser_id: str, label: str) -> None:
-        message = body.get("message") or {}
-        channel = (body.get("channel") or {}).get("id") or body.get("container", {}).get(
-            "channel_id"
-        )
-        if not message.get("ts") or not channel:
-            return
-        first = (message.get("blocks") or [{}])[0]
-        shown = plain_text(str((first.get("text") or {}).get("text", "")), bot_user_id=None)
-        try:
-            self.client.chat_update(
-                channel=channel,
-                ts=message["ts"],
-                **blocks.answered(shown, chooser_id=chooser_id, label=label),
-            )
-        except SlackApiError as error:
-            log.info("could not mark a question answered: %s", error.response.get("error"))

@@ -1,7 +1,9 @@
-"""Block Kit for every message, card, modal and the App Home. All user words are escaped.
+"""Block Kit for messages, the requester's card, the report modal and the App Home.
 
-Engine text is plain and may quote what people typed, so it always goes through
-`mrkdwn.escape`; only mentions of IDs the bot knows (`mrkdwn.mention`) are real markup.
+All user words are escaped: engine text is plain and may quote what people typed, so it
+always goes through `mrkdwn.escape`; only mentions of IDs the bot knows (`mrkdwn.mention`)
+are real markup. The staff side (case card, staff modals) is in `staff_blocks`, built from
+the helpers here.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.messages import Outbound
 from bot.slack import interactive as ix
 from bot.slack.mrkdwn import escape, escape_plain, mention
-from policy.severity import Severity
+from policy.severity import severity_label as policy_label
 
 SECTION_LIMIT = 2900
 STATUS_LABELS = {
@@ -32,23 +34,24 @@ CONTACT_ACTION_FOR_KIND = {
 }
 
 
-def _section(text: str) -> dict[str, Any]:
+def section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_LIMIT] or " "}}
 
 
-def _plain(text: str, limit: int = 75) -> dict[str, Any]:
+def plain(text: str, limit: int = 75) -> dict[str, Any]:
     shown = text if len(text) <= limit else text[: limit - 1] + "…"
     return {"type": "plain_text", "text": shown or " ", "emoji": False}
 
 
-def _context(text: str) -> dict[str, Any]:
+def context_line(text: str) -> dict[str, Any]:
+    """A small grey line under a message (our own words, already safe)."""
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:SECTION_LIMIT]}]}
 
 
 def severity_label(value: int | None) -> str:
     """The policy's own name for a level, e.g. "Severity 3 – Medium"."""
     try:
-        return f"Severity {int(value)} – {Severity(int(value)).label}" if value else "not set"
+        return f"Severity {int(value)} – {policy_label(int(value))}" if value else "not set"
     except ValueError:
         return escape(str(value))
 
@@ -66,7 +69,7 @@ def local_time(moment: datetime | None, tz: ZoneInfo) -> str:
 def message(outbound: Outbound, *, owner_id: str, conversation_key: str) -> dict[str, Any]:
     """chat.postMessage arguments (text + blocks) for one engine message."""
     text = escape_plain(outbound.text, limit=SECTION_LIMIT)
-    blocks: list[dict[str, Any]] = [_section(text)]
+    blocks: list[dict[str, Any]] = [section(text)]
     contact_action = CONTACT_ACTION_FOR_KIND.get(outbound.kind)
     if outbound.buttons:
         elements = []
@@ -81,7 +84,7 @@ def message(outbound: Outbound, *, owner_id: str, conversation_key: str) -> dict
             element: dict[str, Any] = {
                 "type": "button",
                 "action_id": f"{ix.ENGINE_ACTION_PREFIX}{index}",
-                "text": _plain(button.label),
+                "text": plain(button.label),
                 "value": press.encode(),
             }
             if button.action_id == "confirm_case":
@@ -98,11 +101,11 @@ def message(outbound: Outbound, *, owner_id: str, conversation_key: str) -> dict
 
 def severity_select() -> dict[str, Any]:
     """Change the suggested severity on the summary; Critical is phone-only, so not offered."""
-    options = [{"text": _plain(severity_label(n)), "value": str(n)} for n in (2, 3, 4)]
+    options = [{"text": plain(severity_label(n)), "value": str(n)} for n in (2, 3, 4)]
     return {
         "type": "static_select",
         "action_id": ix.SEVERITY_SELECT,
-        "placeholder": _plain("Change severity"),
+        "placeholder": plain("Change severity"),
         "options": options,
     }
 
@@ -112,16 +115,18 @@ def answered(outbound_text: str, *, chooser_id: str, label: str) -> dict[str, An
     text = escape_plain(outbound_text, limit=SECTION_LIMIT)
     return {
         "text": text,
-        "blocks": [_section(text), _context(f"{mention(chooser_id)} chose *{escape(label)}*")],
+        "blocks": [section(text), context_line(f"{mention(chooser_id)} chose *{escape(label)}*")],
     }
 
 
-# ---- case cards ------------------------------------------------------------------------
+# ---- case cards (the staff card is in staff_blocks) ------------------------------------
 
 
 def case_fields(case: Any, *, tz: ZoneInfo) -> list[dict[str, Any]]:
     fields = [
         f"*Severity*\n{severity_label(case.severity)}",
+        f"*Priority*\n{escape(str(case.priority).capitalize())}"
+        + (f" ({escape(case.priority_requested)} requested)" if case.priority_requested else ""),
         f"*Status*\n{STATUS_LABELS.get(case.status, escape(case.status))}",
         f"*Organization*\n{escape(case.org_short_name)} ({escape(case.org_id)})",
         f"*Requester*\n{mention(case.requester_id)} {escape(case.requester_name)}",
@@ -132,76 +137,22 @@ def case_fields(case: Any, *, tz: ZoneInfo) -> list[dict[str, Any]]:
     return [{"type": "mrkdwn", "text": f} for f in fields]
 
 
-def staff_card(
-    case: Any, *, tz: ZoneInfo, nlu_confidence: float | None, source: str = "New case"
-) -> dict[str, Any]:
-    """The staff channel's card for a case: details, due time and the staff buttons."""
-    header = f"*{escape(source)} {escape(case.number)}* · {severity_label(case.severity)}"
-    details = [
-        f"*Description:* {escape_plain(case.description, limit=1200)}",
-        f"*Business impact:* {escape_plain(case.business_impact, limit=800)}",
-    ]
-    if case.conversation_id:
-        details.append(f"*Conversation ID:* {escape(case.conversation_id)}")
-    confidence = f"{nlu_confidence:.0%}" if nlu_confidence is not None else "n/a (typed fields)"
-    blocks: list[dict[str, Any]] = [
-        _section(header),
-        {"type": "section", "fields": case_fields(case, tz=tz)},
-        _section("\n".join(details)),
-        _context(f"NLU confidence: {confidence} · due times in the customer's time ({tz.key})"),
-    ]
-    if case.status != "closed":
-        blocks.append(
-            {
-                "type": "actions",
-                "block_id": f"staff:{case.number}",
-                "elements": [
-                    _staff_button(ix.STAFF_TAKE, "Take", case.number, primary=True),
-                    _staff_button(ix.STAFF_REQUEST_INFO, "Request info", case.number),
-                    _staff_button(ix.STAFF_PROPOSE, "Propose resolution", case.number),
-                    _staff_button(ix.STAFF_SEVERITY, "Change severity", case.number),
-                ],
-            }
-        )
-    text = f"{source} {case.number} · {severity_label(case.severity)} · {case.org_short_name}"
-    return {"text": escape(text), "blocks": blocks}
-
-
 def requester_card(case: Any, *, tz: ZoneInfo) -> dict[str, Any]:
     """The requester's view of their case, updated in place as it changes."""
     blocks = [
-        _section(f"*Case {escape(case.number)}* · {escape_plain(case.title, limit=200)}"),
+        section(f"*Case {escape(case.number)}* · {escape_plain(case.title, limit=200)}"),
         {"type": "section", "fields": case_fields(case, tz=tz)},
-        _context(
+        context_line(
             "This card updates as the case changes. Reply in this conversation to add information."
         ),
     ]
     return {"text": escape(f"Case {case.number}: {case.title}"), "blocks": blocks}
 
 
-def _staff_button(
-    action_id: str, label: str, case_number: str, *, primary: bool = False
-) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "button",
-        "action_id": action_id,
-        "text": _plain(label),
-        "value": case_number,
-    }
-    if primary:
-        element["style"] = "primary"
-    return element
-
-
 def notice(text: str) -> dict[str, Any]:
     """A plain engine message for the staff channel or a DM (escaped, no buttons)."""
     escaped = escape_plain(text, limit=SECTION_LIMIT)
-    return {"text": escaped, "blocks": [_section(escaped)]}
-
-
-def context_line(text: str) -> dict[str, Any]:
-    """A small grey line under a message (our own words, already safe)."""
-    return _context(text)
+    return {"text": escaped, "blocks": [section(escaped)]}
 
 
 def join_button(conversation_key: str) -> dict[str, Any]:
@@ -211,7 +162,7 @@ def join_button(conversation_key: str) -> dict[str, Any]:
             {
                 "type": "button",
                 "action_id": ix.STAFF_JOIN,
-                "text": _plain("Join"),
+                "text": plain("Join"),
                 "value": conversation_key[: ix.MAX_VALUE_CHARS],
             }
         ],
@@ -221,7 +172,7 @@ def join_button(conversation_key: str) -> dict[str, Any]:
 # ---- modals ----------------------------------------------------------------------------
 
 
-def _input(
+def text_input(
     block_id: str,
     label: str,
     *,
@@ -242,12 +193,12 @@ def _input(
     block: dict[str, Any] = {
         "type": "input",
         "block_id": block_id,
-        "label": _plain(label),
+        "label": plain(label),
         "element": element,
         "optional": optional,
     }
     if hint:
-        block["hint"] = _plain(hint, limit=150)
+        block["hint"] = plain(hint, limit=150)
     return block
 
 
@@ -256,78 +207,31 @@ def report_modal(*, initial_text: str, metadata: dict[str, Any]) -> dict[str, An
     return {
         "type": "modal",
         "callback_id": ix.REPORT_MODAL,
-        "title": _plain("Report to support"),
-        "submit": _plain("Send"),
-        "close": _plain("Cancel"),
+        "title": plain("Report to support"),
+        "submit": plain("Send"),
+        "close": plain("Cancel"),
         "private_metadata": json.dumps(metadata)[:3000],
         "blocks": [
-            _input(
+            text_input(
                 "description",
                 "What is going wrong?",
                 multiline=True,
                 optional=False,
                 initial=initial_text,
             ),
-            _input(
+            text_input(
                 "impact",
                 "Business impact",
                 multiline=True,
                 optional=True,
                 hint="What can't people do, how many are affected, is there a workaround?",
             ),
-            _input(
+            text_input(
                 "conversation_id",
                 "Conversation ID (if any)",
                 multiline=False,
                 optional=True,
                 max_length=64,
-            ),
-        ],
-    }
-
-
-def staff_text_modal(*, action_id: str, case_number: str, channel: str) -> dict[str, Any]:
-    title = "Request info" if action_id == ix.STAFF_REQUEST_INFO else "Propose resolution"
-    label = "Question for the requester" if title == "Request info" else "Proposed resolution"
-    return {
-        "type": "modal",
-        "callback_id": ix.STAFF_TEXT_MODAL,
-        "title": _plain(title),
-        "submit": _plain("Send"),
-        "private_metadata": json.dumps(
-            {"action": action_id, "case": case_number, "channel": channel}
-        ),
-        "blocks": [_input("text", label, multiline=True, optional=False)],
-    }
-
-
-def staff_severity_modal(*, case_number: str, current: int, channel: str) -> dict[str, Any]:
-    options = [{"text": _plain(severity_label(n)), "value": str(n)} for n in (1, 2, 3, 4)]
-    initial = next((o for o in options if o["value"] == str(current)), options[1])
-    return {
-        "type": "modal",
-        "callback_id": ix.STAFF_SEVERITY_MODAL,
-        "title": _plain("Change severity"),
-        "submit": _plain("Change"),
-        "private_metadata": json.dumps({"case": case_number, "channel": channel}),
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": "severity",
-                "label": _plain(f"New severity for {case_number}"),
-                "element": {
-                    "type": "static_select",
-                    "action_id": "value",
-                    "options": options,
-                    "initial_option": initial,
-                },
-            },
-            _input(
-                "reason",
-                "Reason (shared with the requester)",
-                multiline=True,
-                optional=True,
-                max_length=1000,
             ),
         ],
     }
@@ -339,7 +243,7 @@ def staff_severity_modal(*, case_number: str, current: int, channel: str) -> dic
 def home_view(
     *, sections: list[tuple[str, list[Any]]], tz: ZoneInfo, can_report: bool
 ) -> dict[str, Any]:
-    blocks: list[dict[str, Any]] = [_section("*Support cases*")]
+    blocks: list[dict[str, Any]] = [section("*Support cases*")]
     if can_report:
         blocks.append(
             {
@@ -348,7 +252,7 @@ def home_view(
                     {
                         "type": "button",
                         "action_id": ix.OPEN_REPORT_MODAL,
-                        "text": _plain("Report a problem"),
+                        "text": plain("Report a problem"),
                         "style": "primary",
                     }
                 ],
@@ -356,12 +260,12 @@ def home_view(
         )
     for title, cases in sections:
         blocks.append({"type": "divider"})
-        blocks.append(_section(f"*{escape(title)}*"))
+        blocks.append(section(f"*{escape(title)}*"))
         if not cases:
-            blocks.append(_context("None."))
+            blocks.append(context_line("None."))
         for case in cases[:40]:
             blocks.append(
-                _section(
+                section(
                     f"*{escape(case.number)}* · {severity_label(case.severity)} · "
                     f"{STATUS_LABELS.get(case.status, escape(case.status))}\n"
                     f"{escape_plain(case.title, limit=200)}\n"

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from slack_sdk.errors import SlackApiError
 
 from bot.messages import Audience, Outbound
 from bot.slack import blocks
 from bot.slack.cards import CardIndex
 from bot.slack.delivery import Delivery
 from bot.slack.people import Gate, TimeZones
-from bot.slack.places import Place
+from bot.slack.places import Place, plain_text
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -74,3 +79,22 @@ class SlackPart:
         channel = (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
         thread = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
         return Place(str(channel), thread)
+
+    def mark_answered(self, body: dict[str, Any], *, chooser_id: str, label: str) -> None:
+        """Replace a question's buttons with who answered it, so it can't be pressed twice."""
+        message = body.get("message") or {}
+        channel = (body.get("channel") or {}).get("id") or body.get("container", {}).get(
+            "channel_id"
+        )
+        if not message.get("ts") or not channel:
+            return
+        first = (message.get("blocks") or [{}])[0]
+        shown = plain_text(str((first.get("text") or {}).get("text", "")), bot_user_id=None)
+        try:
+            self.client.chat_update(
+                channel=channel,
+                ts=message["ts"],
+                **blocks.answered(shown, chooser_id=chooser_id, label=label),
+            )
+        except SlackApiError as error:
+            log.info("could not mark a question answered: %s", error.response.get("error"))

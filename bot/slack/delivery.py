@@ -2,8 +2,9 @@
 
 REQUESTER messages go to the conversation they belong to (the origin, or the case's thread for
 staff updates); STAFF messages go to the staff channel, as a case card for a new case and in
-the card's thread afterwards; NOTIFY messages go by DM to each recipient. Case cards are
-updated in place with `chat.update` whenever a case changes.
+the card's thread afterwards (a requester's priority request comes with Approve/Decline);
+NOTIFY messages go by DM to each recipient. Case cards are updated in place with
+`chat.update` whenever a case changes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.messages import Audience, Outbound
-from bot.slack import blocks
+from bot.slack import blocks, staff_blocks
 from bot.slack.cards import REQUESTER, STAFF, CardIndex, CardRef
 from bot.slack.people import TimeZones
 from bot.slack.places import Place
@@ -146,13 +147,12 @@ class Delivery:
             self.post_staff_card(outbound.case_number, channel=channel)
             return
         card = self.cards.card(outbound.case_number, STAFF) if outbound.case_number else None
+        payload = self._staff_notice(outbound)
         if card is not None:
-            payload = blocks.notice(outbound.text)
             if outbound.kind in BROADCAST_KINDS:
                 payload["reply_broadcast"] = True
             self.post(Place(card.channel, card.ts), payload)
             return
-        payload = blocks.notice(outbound.text)
         if outbound.kind == "critical_alert":
             self._add_understanding(payload, origin)
         key = str(outbound.data.get("conversation_key") or "")
@@ -170,13 +170,26 @@ class Delivery:
             return
         self.post(Place(channel), payload)
 
+    @staticmethod
+    def _staff_notice(outbound: Outbound) -> dict[str, Any]:
+        """The message, with Approve/Decline when it is a requester's priority request."""
+        payload = blocks.notice(outbound.text)
+        requested = outbound.data.get("requested")
+        if outbound.kind == "staff_priority_request" and outbound.case_number and requested:
+            payload["blocks"].append(
+                staff_blocks.priority_request_actions(
+                    case_number=outbound.case_number, requested=str(requested)
+                )
+            )
+        return payload
+
     def post_staff_card(self, case_number: str, *, channel: str, source: str = "New case") -> None:
         if self.cards.card(case_number, STAFF) is not None:
             return  # a retried handoff must not post a second card
         case = self.store.cases.get_case(case_number)
         if case is None:
             return
-        payload = blocks.staff_card(
+        payload = staff_blocks.staff_card(
             case,
             tz=self.zones.of(case.requester_id),
             nlu_confidence=self.nlu_confidence(case.origin_thread, report=case.description),
@@ -244,7 +257,7 @@ class Delivery:
         tz = self.zones.of(case.requester_id)
         for card in cards:
             if card.role == STAFF:
-                payload = blocks.staff_card(
+                payload = staff_blocks.staff_card(
                     case,
                     tz=tz,
                     nlu_confidence=self.nlu_confidence(case.origin_thread, report=case.description),

@@ -2,9 +2,10 @@
 
 Listeners (bot.slack.listeners) only ack and call one method here. `Flows` is the single
 front door; the work lives in one module per job: conversations (messages), answers
-(engine buttons), staff_actions (case cards), reports (command, shortcut, modal), plus the
-deadlines and App Home. Nothing here runs on the ack path, so slow NLU or store work never
-makes Slack retry.
+(engine buttons), staff_actions (case cards), priority_requests (Approve/Decline on a
+requester's priority request), reports (command, shortcut, modal), plus the deadlines and
+App Home. Nothing here runs on the ack path, so slow NLU or store work never makes Slack
+retry.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bot.slack.answers import Answers
 from bot.slack.context import SlackContext, SlackPart
 from bot.slack.conversations import Conversations
 from bot.slack.home import publish_home
+from bot.slack.priority_requests import PriorityRequests
 from bot.slack.reports import Reports
 from bot.slack.staff_actions import StaffActions
 
@@ -52,6 +54,7 @@ class Flows(SlackPart):
         self.staff_button = staff.staff_button
         self.staff_join = staff.staff_join
         self.staff_modal = staff.staff_modal
+        self.priority_answer = PriorityRequests(context).answer
         self.support_command = reports.support_command
         self.open_report_modal = reports.open_report_modal
         self.shortcut = reports.shortcut

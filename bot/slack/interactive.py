@@ -17,13 +17,38 @@ STAFF_TAKE = "staff_take"
 STAFF_REQUEST_INFO = "staff_request_info"
 STAFF_PROPOSE = "staff_propose_resolution"
 STAFF_SEVERITY = "staff_change_severity"
+STAFF_PRIORITY = "staff_change_priority"
+STAFF_RESTORED = "staff_restored"
+STAFF_RCA = "staff_deliver_rca"
+STAFF_SUMMARY = "staff_deliver_summary"
+STAFF_CLOSE = "staff_close"
+STAFF_REOPEN = "staff_reopen"
 STAFF_JOIN = "staff_join"
-STAFF_ACTIONS = (STAFF_TAKE, STAFF_REQUEST_INFO, STAFF_PROPOSE, STAFF_SEVERITY)
+# The case card's buttons; each carries the case number as its value.
+STAFF_ACTIONS = (
+    STAFF_TAKE,
+    STAFF_REQUEST_INFO,
+    STAFF_PROPOSE,
+    STAFF_SEVERITY,
+    STAFF_PRIORITY,
+    STAFF_RESTORED,
+    STAFF_RCA,
+    STAFF_SUMMARY,
+    STAFF_CLOSE,
+    STAFF_REOPEN,
+)
+# A requester's waiting priority request; the value names the case and the level asked for.
+STAFF_APPROVE_PRIORITY = "staff_approve_priority"
+STAFF_DECLINE_PRIORITY = "staff_decline_priority"
+PRIORITY_REQUEST_ACTIONS = (STAFF_APPROVE_PRIORITY, STAFF_DECLINE_PRIORITY)
 OPEN_REPORT_MODAL = "open_report_modal"
 
 REPORT_MODAL = "case_details"
 STAFF_TEXT_MODAL = "staff_text"
 STAFF_SEVERITY_MODAL = "staff_severity"
+STAFF_PRIORITY_MODAL = "staff_priority"
+STAFF_RESTORATION_MODAL = "staff_restoration"
+STAFF_CHOICE_MODALS = (STAFF_SEVERITY_MODAL, STAFF_PRIORITY_MODAL, STAFF_RESTORATION_MODAL)
 
 MAX_VALUE_CHARS = 2000  # Slack's limit for a button value
 
@@ -92,4 +117,22 @@ def read_block_context(block_id: str) -> tuple[str, str] | None:
     key, owner = (raw.get("k"), raw.get("o")) if isinstance(raw, dict) else (None, None)
     if isinstance(key, str) and key and isinstance(owner, str) and owner:
         return key, owner
+    return None
+
+
+def priority_request_value(*, case_number: str, level: str) -> str:
+    """An Approve/Decline button's value: the request as staff saw it, so a press acts only
+    while that same request is still waiting."""
+    return json.dumps({"case": case_number, "level": level}, separators=(",", ":"))
+
+
+def read_priority_request(value: str) -> tuple[str, str] | None:
+    """(case number, requested level), or None for a forged or malformed value."""
+    try:
+        raw = json.loads(value)
+    except (TypeError, json.JSONDecodeError):
+        return None
+    number, level = (raw.get("case"), raw.get("level")) if isinstance(raw, dict) else (None, None)
+    if isinstance(number, str) and number and isinstance(level, str) and level:
+        return number, level
     return None

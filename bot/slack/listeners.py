@@ -21,7 +21,16 @@ log = logging.getLogger(__name__)
 
 REPORT_SHORTCUT = "report_to_support"
 SUPPORT_COMMAND = "/support"
-STAFF_BUTTONS = re.compile("^(" + "|".join(re.escape(a) for a in ix.STAFF_ACTIONS) + ")$")
+
+
+def one_of(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Exactly one of these action or callback IDs (Bolt matches a pattern with search)."""
+    return re.compile("^(" + "|".join(re.escape(n) for n in names) + ")$")
+
+
+STAFF_BUTTONS = one_of(ix.STAFF_ACTIONS)
+PRIORITY_REQUEST_BUTTONS = one_of(ix.PRIORITY_REQUEST_ACTIONS)
+STAFF_CHOICE_VIEWS = one_of(ix.STAFF_CHOICE_MODALS)
 
 
 def guarded(work: Callable[[], Any], *, what: str) -> None:
@@ -93,6 +102,11 @@ def register_listeners(app: App, flows: Flows) -> None:
         ack()
         guarded(lambda: flows.staff_button(body=body), what="staff button")
 
+    @app.action(PRIORITY_REQUEST_BUTTONS)
+    def on_priority_request(ack: Ack, body: dict) -> None:
+        ack()
+        guarded(lambda: flows.priority_answer(body=body), what="priority request button")
+
     @app.action(ix.STAFF_JOIN)
     def on_staff_join(ack: Ack, body: dict) -> None:
         ack()
@@ -135,12 +149,13 @@ def register_listeners(app: App, flows: Flows) -> None:
             what="staff modal",
         )
 
-    @app.view(ix.STAFF_SEVERITY_MODAL)
-    def on_staff_severity(ack: Ack, body: dict, view: dict) -> None:
+    @app.view(STAFF_CHOICE_VIEWS)
+    def on_staff_choice(ack: Ack, body: dict, view: dict) -> None:
+        """Severity, priority and restoration: Slack requires their selection before submit."""
         ack()
         guarded(
             lambda: flows.staff_modal(
-                user_id=str(body["user"]["id"]), view=view, callback_id=ix.STAFF_SEVERITY_MODAL
+                user_id=str(body["user"]["id"]), view=view, callback_id=str(view["callback_id"])
             ),
-            what="staff severity modal",
+            what="staff choice modal",
         )

@@ -21,11 +21,11 @@ def view_metadata(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def view_values(view: dict[str, Any]) -> dict[str, str]:
-    """Each input block's value, by block ID (text inputs and selects)."""
+    """Each input block's value, by block ID (text inputs, selects and radio buttons)."""
     found: dict[str, str] = {}
     for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
         for element in actions.values():
-            if element.get("type") == "static_select":
+            if element.get("type") in ("static_select", "radio_buttons"):
                 found[block_id] = str((element.get("selected_option") or {}).get("value") or "")
             else:
                 found[block_id] = str(element.get("value") or "")

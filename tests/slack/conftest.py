@@ -358,10 +358,10 @@ class SlackDriver:
                 continue
             element = block["element"]
             entered = values.get(block["block_id"])
-            if element["type"] == "static_select":
+            if element["type"] in ("static_select", "radio_buttons"):
                 option = next((o for o in element["options"] if o["value"] == entered), None)
                 state[block["block_id"]] = {
-                    "value": {"type": "static_select", "selected_option": option}
+                    "value": {"type": element["type"], "selected_option": option}
                 }
             else:
                 state[block["block_id"]] = {"value": {"type": "plain_text_input", "value": entered}}
@@ -419,6 +419,26 @@ def last_post(slack: SlackDriver, *, channel: str, containing: str, timeout: flo
         [str(c.get("text"))[:120] for c in slack.fake.calls_to("chat.postMessage")]
     )
     return found[-1]
+
+
+def ephemeral_to(fake: FakeSlack, user: str, containing: str) -> Call:
+    """The private answer `user` got (chat.postEphemeral), e.g. a refusal."""
+    found = fake.wait_for(
+        "chat.postEphemeral", lambda c: c["user"] == user and containing in text_of(c)
+    )
+    assert found, [text_of(c) for c in fake.calls_to("chat.postEphemeral")]
+    return found[-1]
+
+
+def button_labels(call: Call) -> list[str]:
+    """The buttons of a posted or updated message, in order, across its actions blocks."""
+    return [
+        e["text"]["text"]
+        for b in call.get("blocks") or []
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["type"] == "button"
+    ]
 
 
 def open_case(slack: SlackDriver, *, user: str = "U01AAA") -> tuple[str, Call]:

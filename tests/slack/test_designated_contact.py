@@ -6,6 +6,7 @@ from tests.slack.conftest import (
     IMPACT,
     REPORT,
     STAFF_CHANNEL,
+    button_labels,
     last_post,
     open_case,
     text_of,
@@ -49,10 +50,17 @@ def test_report_to_case_to_staff_card_with_due_time(slack, fake_slack, store, nl
         "Wed 18 Nov 2026, 11:00 CST",
     ):
         assert fact in card_text, fact
-    buttons = [
-        e["text"]["text"] for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]
+    assert button_labels(card) == [
+        "Take",
+        "Request info",
+        "Propose resolution",
+        "Change severity",
+        "Change priority",
+        "Restored",
+        "Deliver RCA",
+        "Deliver summary",
+        "Close",
     ]
-    assert buttons == ["Take", "Request info", "Propose resolution", "Change severity"]
     # The summary's buttons were replaced by who answered, so it can't be confirmed twice.
     answered = fake_slack.wait_for("chat.update", lambda c: "chose" in text_of(c), count=2)
     assert any("Confirm" in text_of(c) for c in answered)

@@ -3,7 +3,7 @@ update, priority change, closing with confirmation, RCA."""
 
 from __future__ import annotations
 
-from tests.slack.conftest import STAFF_CHANNEL, last_post, open_case, text_of
+from tests.slack.conftest import STAFF_CHANNEL, button_labels, last_post, open_case, text_of
 
 TWO_PROBLEMS = (
     "The wallboard shows wrong numbers for queue stats. "
@@ -62,12 +62,12 @@ def test_closing_needs_a_confirmation_from_a_designated_contact(slack, fake_slac
     )
     assert closed
     assert store.cases.get_case(number).status == "closed"
-    # Both cards show it closed; the staff card has no buttons any more.
+    # Both cards show it closed; the staff card can only reopen it.
     staff_updates = fake_slack.wait_for(
         "chat.update", lambda c: c["channel"] == STAFF_CHANNEL and "Closed" in text_of(c)
     )
     assert staff_updates
-    assert not [b for b in staff_updates[-1]["blocks"] if b["type"] == "actions"]
+    assert button_labels(staff_updates[-1]) == ["Reopen", "Deliver RCA", "Deliver summary"]
 
 
 def test_an_employee_cannot_close_a_case(slack, fake_slack, store) -> None:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 
-from tests.slack.conftest import REPORT, STAFF_CHANNEL, last_post, open_case, text_of
-
-
-def ephemeral_to(fake_slack, user: str, containing: str):
-    found = fake_slack.wait_for(
-        "chat.postEphemeral", lambda c: c["user"] == user and containing in text_of(c)
-    )
-    assert found, [text_of(c) for c in fake_slack.calls_to("chat.postEphemeral")]
-    return found[-1]
+from tests.slack.conftest import (
+    REPORT,
+    STAFF_CHANNEL,
+    ephemeral_to,
+    last_post,
+    open_case,
+    text_of,
+)
 
 
 def test_only_staff_can_take_a_case(slack, fake_slack, store) -> None:

@@ -1,0 +1,254 @@
+"""Block Kit for the staff side: the case card, its modals and the priority-request buttons.
+
+Every button carries only what it acts on (a case number, or the request as staff saw it);
+who may press it is decided on the press and again on a modal's submission, never here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.slack import interactive as ix
+from bot.slack.blocks import (
+    case_fields,
+    context_line,
+    plain,
+    section,
+    severity_label,
+    text_input,
+)
+from bot.slack.mrkdwn import escape, escape_plain
+from cases.vocabulary import Priority
+
+# Text modals: the button they open from -> (title, input label). Titles fit Slack's 24 chars.
+TEXT_MODALS = {
+    ix.STAFF_REQUEST_INFO: ("Request info", "Question for the requester"),
+    ix.STAFF_PROPOSE: ("Propose resolution", "Proposed resolution"),
+    ix.STAFF_RCA: ("Deliver RCA", "Root-cause analysis for the requester"),
+    ix.STAFF_SUMMARY: ("Deliver summary", "Case summary for the requester (cause and fixes)"),
+}
+RESTORATION_CHOICES = (
+    ("platform", "Platform-level incident"),
+    ("isolated", "Isolated to this organization"),
+)
+
+
+# ---- the case card ---------------------------------------------------------------------
+
+
+def staff_card(
+    case: Any, *, tz: ZoneInfo, nlu_confidence: float | None, source: str = "New case"
+) -> dict[str, Any]:
+    """The staff channel's card for a case: details, due time and the staff buttons."""
+    header = f"*{escape(source)} {escape(case.number)}* · {severity_label(case.severity)}"
+    details = [
+        f"*Description:* {escape_plain(case.description, limit=1200)}",
+        f"*Business impact:* {escape_plain(case.business_impact, limit=800)}",
+    ]
+    if case.conversation_id:
+        details.append(f"*Conversation ID:* {escape(case.conversation_id)}")
+    confidence = f"{nlu_confidence:.0%}" if nlu_confidence is not None else "n/a (typed fields)"
+    blocks: list[dict[str, Any]] = [
+        section(header),
+        {"type": "section", "fields": case_fields(case, tz=tz)},
+        section("\n".join(details)),
+        context_line(f"NLU confidence: {confidence} · due times in the customer's time ({tz.key})"),
+        *card_actions(case.number, closed=case.status == "closed"),
+    ]
+    text = f"{source} {case.number} · {severity_label(case.severity)} · {case.org_short_name}"
+    return {"text": escape(text), "blocks": blocks}
+
+
+def card_actions(case_number: str, *, closed: bool) -> list[dict[str, Any]]:
+    """Working the case in one row, finishing it in a second. A closed case can reopen, and
+    still take its RCA or case summary (those often come after closure)."""
+    deliver = [
+        _button(ix.STAFF_RCA, "Deliver RCA", case_number),
+        _button(ix.STAFF_SUMMARY, "Deliver summary", case_number),
+    ]
+    if closed:
+        reopen = [_button(ix.STAFF_REOPEN, "Reopen", case_number, style="primary"), *deliver]
+        return [_actions(f"staff:{case_number}", reopen)]
+    work = [
+        _button(ix.STAFF_TAKE, "Take", case_number, style="primary"),
+        _button(ix.STAFF_REQUEST_INFO, "Request info", case_number),
+        _button(ix.STAFF_PROPOSE, "Propose resolution", case_number),
+        _button(ix.STAFF_SEVERITY, "Change severity", case_number),
+    ]
+    finish = [
+        _button(ix.STAFF_PRIORITY, "Change priority", case_number),
+        _button(ix.STAFF_RESTORED, "Restored", case_number),
+        *deliver,
+        _close_button(case_number),
+    ]
+    return [_actions(f"staff:{case_number}", work), _actions(f"staff-end:{case_number}", finish)]
+
+
+def _actions(block_id: str, elements: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "actions", "block_id": block_id[:255], "elements": elements}
+
+
+def _button(action_id: str, label: str, value: str, *, style: str | None = None) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "action_id": action_id,
+        "text": plain(label),
+        "value": value[: ix.MAX_VALUE_CHARS],
+    }
+    if style:
+        element["style"] = style
+    return element
+
+
+def _close_button(case_number: str) -> dict[str, Any]:
+    """Close acts at once, so Slack asks first (the requester is told it was closed)."""
+    button = _button(ix.STAFF_CLOSE, "Close", case_number, style="danger")
+    button["confirm"] = {
+        "title": plain("Close the case?"),
+        "text": {"type": "plain_text", "text": f"{case_number} is closed and its requester told."},
+        "confirm": plain("Close"),
+        "deny": plain("Cancel"),
+        "style": "danger",
+    }
+    return button
+
+
+# ---- a requester's priority request ------------------------------------------------------
+
+
+def priority_request_actions(*, case_number: str, requested: str) -> dict[str, Any]:
+    """Approve or decline the priority a requester asked for (staff decide, seed 003)."""
+    value = ix.priority_request_value(case_number=case_number, level=requested)
+    return _actions(
+        f"priority-request:{case_number}",
+        [
+            _button(ix.STAFF_APPROVE_PRIORITY, "Approve", value, style="primary"),
+            _button(ix.STAFF_DECLINE_PRIORITY, "Decline", value, style="danger"),
+        ],
+    )
+
+
+# ---- modals ----------------------------------------------------------------------------
+
+
+def _modal(
+    *, callback_id: str, title: str, submit: str, metadata: dict[str, str], blocks: list[Any]
+) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(title, limit=24),
+        "submit": plain(submit, limit=24),
+        "private_metadata": json.dumps(metadata)[:3000],
+        "blocks": blocks,
+    }
+
+
+def _choice(
+    block_id: str,
+    label: str,
+    options: list[dict[str, Any]],
+    *,
+    element_type: str = "static_select",
+    initial: str | None = None,
+    hint: str | None = None,
+) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": element_type, "action_id": "value", "options": options}
+    chosen = next((o for o in options if o["value"] == initial), None)
+    if chosen is not None:
+        element["initial_option"] = chosen
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": element,
+    }
+    if hint:
+        block["hint"] = plain(hint, limit=150)
+    return block
+
+
+def staff_text_modal(*, action_id: str, case_number: str, channel: str) -> dict[str, Any]:
+    """Words for the requester; the button it came from (in the metadata) picks the verb."""
+    title, label = TEXT_MODALS.get(action_id, TEXT_MODALS[ix.STAFF_PROPOSE])
+    return _modal(
+        callback_id=ix.STAFF_TEXT_MODAL,
+        title=title,
+        submit="Send",
+        metadata={"action": action_id, "case": case_number, "channel": channel},
+        blocks=[text_input("text", label, multiline=True, optional=False)],
+    )
+
+
+def staff_severity_modal(*, case_number: str, current: int, channel: str) -> dict[str, Any]:
+    options = [{"text": plain(severity_label(n)), "value": str(n)} for n in (1, 2, 3, 4)]
+    initial = str(current) if current in (1, 2, 3, 4) else "2"
+    return _modal(
+        callback_id=ix.STAFF_SEVERITY_MODAL,
+        title="Change severity",
+        submit="Change",
+        metadata={"case": case_number, "channel": channel},
+        blocks=[
+            _choice("severity", f"New severity for {case_number}", options, initial=initial),
+            text_input(
+                "reason",
+                "Reason (shared with the requester)",
+                multiline=True,
+                optional=True,
+                max_length=1000,
+            ),
+        ],
+    )
+
+
+def staff_priority_modal(
+    *, case_number: str, current: str, requested: str | None, channel: str
+) -> dict[str, Any]:
+    """Any priority; a waiting request is named, since choosing it approves the request."""
+    options = [{"text": plain(p.value.capitalize()), "value": p.value} for p in Priority]
+    hint = (
+        f"The requester asked for {requested}; choosing it approves their request."
+        if requested
+        else None
+    )
+    return _modal(
+        callback_id=ix.STAFF_PRIORITY_MODAL,
+        title="Change priority",
+        submit="Change",
+        metadata={"case": case_number, "channel": channel},
+        blocks=[
+            _choice(
+                "priority",
+                f"New priority for {case_number}",
+                options,
+                initial=current,
+                hint=hint,
+            )
+        ],
+    )
+
+
+def staff_restoration_modal(
+    *, case_number: str, platform_level: bool | None, channel: str
+) -> dict[str, Any]:
+    """Service is back: whether it was platform-level decides an RCA or a case summary."""
+    options = [{"text": plain(label), "value": value} for value, label in RESTORATION_CHOICES]
+    initial = None if platform_level is None else ("platform" if platform_level else "isolated")
+    return _modal(
+        callback_id=ix.STAFF_RESTORATION_MODAL,
+        title="Service restored",
+        submit="Record",
+        metadata={"case": case_number, "channel": channel},
+        blocks=[
+            _choice(
+                "scope",
+                f"What was {case_number}?",
+                options,
+                element_type="radio_buttons",
+                initial=initial,
+                hint="This decides whether the requester gets an RCA or a case summary.",
+            )
+        ],
+    )
