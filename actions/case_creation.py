@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import INTAKE_FORM, clear_intake, conversation_key, requester
+from actions.edit_fields import EDITABLE, field_buttons, field_named
 from actions.followups import schedule_response_reminder
 from actions.ports import PersonView, now, organization_targets, phone_line, staff_channel
 from actions.replies import CONFIRM_BUTTONS, STAFF, YES_NO_BUTTONS, button, quote, say
@@ -248,7 +249,7 @@ class ActionCancelIntake(Action):
 
 
 class ActionEditCase(Action):
-    """Start the intake questions again, keeping the severity suggestion."""
+    """Change one detail of the summary: which one, then only its question, then the summary."""
 
     def name(self) -> str:
         return "action_edit_case"
@@ -256,16 +257,37 @@ class ActionEditCase(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        if tracker.get_slot("pending_confirmation") != "create_case":
+        if tracker.get_slot("pending_confirmation") not in ("create_case", "edit_field"):
             say(dispatcher, "There's no case summary to edit right now.", kind="nothing_pending")
             return []
-        say(dispatcher, "OK, let's go through it again.", kind="edit_case")
-        asked_again = domain["forms"][INTAKE_FORM]["required_slots"]
+        message = read(tracker.latest_message)
+        field = message.entity("field") or field_named(str(message.text or ""))
+        if field not in EDITABLE:
+            say(
+                dispatcher,
+                "Which detail do you want to change?",
+                kind="edit_case",
+                buttons=field_buttons(),
+            )
+            return [SlotSet("pending_confirmation", "edit_field")]
+        say(dispatcher, f"OK, the {EDITABLE[field].lower()}.", kind="edit_case")
         return [
             SlotSet("pending_confirmation", None),
-            *[SlotSet(name, None) for name in asked_again],
+            SlotSet(field, None),
             FollowupAction(INTAKE_FORM),
         ]
+
+
+class ActionShowSummaryAgain(Action):
+    """Nothing to change after all: the summary again, waiting for Confirm."""
+
+    def name(self) -> str:
+        return "action_show_summary_again"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        return await ActionCaseSummary().run(dispatcher, tracker, domain)
 
 
 class ActionChangeSeverity(Action):

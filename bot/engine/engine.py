@@ -15,6 +15,7 @@ from actions.understanding import to_parse_data
 from bot.engine.dialogue import FALLBACK_INTENT, DialogueRunner, build_executor
 from bot.engine.domain import Domain, Rule, load_domain, load_rules
 from bot.engine.inputs import MAX_MESSAGE_CHARS, clean, payload_parse
+from bot.engine.pending_answer import gate_pending_answer
 from bot.engine.staff import StaffDesk
 from bot.engine.timers import TimerDesk
 from bot.engine.tracker import DialogueState
@@ -168,6 +169,12 @@ class Engine:
         state = DialogueState(sender_id=inbound.conversation_key, domain=self.domain, events=events)
         now_ts = inbound.received_at.timestamp()
         parse_data = self._understand(text)
+        if not parse_data.pop("from_button", False):
+            parse_data = gate_pending_answer(
+                parse_data,
+                pending=state.slot("pending_confirmation"),
+                in_form=bool(state.active_loop),
+            )
         parse_data["metadata"] = {
             "user_id": inbound.sender_id,
             "conversation_key": inbound.conversation_key,
@@ -195,7 +202,7 @@ class Engine:
     def _understand(self, text: str) -> dict[str, Any]:
         parsed = payload_parse(text, known_intents=self.domain.intents)
         if parsed is not None:
-            return parsed
+            return {**parsed, "from_button": True}
         parse_data = to_parse_data(self.nlu.parse(text))
         intent = parse_data["intent"]
         if intent.get("confidence", 0.0) < self.fallback_threshold or not intent.get("name"):

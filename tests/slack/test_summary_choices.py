@@ -36,10 +36,12 @@ def test_the_picker_refuses_someone_else(slack, fake_slack, store) -> None:
     assert not slack.posted(lambda c: "Severity: Severity 4" in c["text"], timeout=1)
 
 
-def test_edit_goes_through_the_questions_again(slack, fake_slack, store) -> None:
+def test_edit_offers_each_detail_as_a_button(slack, fake_slack, store) -> None:
     summary = reach_summary(slack)
     slack.click(summary, "U01AAA", label="Edit")
-    assert last_post(slack, channel="D01AAA", containing="go through it again")
+    asked = last_post(slack, channel="D01AAA", containing="Which detail do you want to change?")
+    slack.click(asked, "U01AAA", label="Business impact")
+    assert last_post(slack, channel="D01AAA", containing="What is the business impact?")
     assert store.cases.list_cases() == []
 
 
