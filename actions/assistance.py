@@ -14,6 +14,7 @@ from actions.ports import find_person, staff_channel
 from actions.replies import STAFF, YES_NO_BUTTONS, button, quote, say
 from actions.runtime import current
 from actions.understanding import read, to_parse_data
+from nlu.kb_text import readable_answer
 
 MISUNDERSTANDINGS_BEFORE_HANDOFF = 2
 
@@ -36,18 +37,20 @@ class ActionKbAnswer(Action):
                 )
             say(dispatcher, text, kind="kb_no_answer")
             return [SlotSet("kb_question", None)]
+        # The FAQ's "See <page>." pointers name pages the chat cannot link to.
+        answer = readable_answer(match.answer)
         if tracker.active_loop_name:
             # Asked in the middle of a report: answer, and let the report's question follow.
             say(
                 dispatcher,
-                f"From the knowledge base ({match.question}):\n{match.answer}",
+                f"From the knowledge base ({match.question}):\n{answer}",
                 kind="kb_answer",
                 data={"question": match.question, "score": float(match.score)},
             )
             return [SlotSet("kb_question", None)]
         say(
             dispatcher,
-            f"From the knowledge base ({match.question}):\n{match.answer}\n\nDid this solve it?",
+            f"From the knowledge base ({match.question}):\n{answer}\n\nDid this solve it?",
             kind="kb_answer",
             buttons=YES_NO_BUTTONS,
             data={"question": match.question, "score": float(match.score)},

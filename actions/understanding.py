@@ -1,15 +1,20 @@
 """What the NLU understood, as Rasa parse data, and a typed view of it for actions.
 
 Rasa's `latest_message` holds text, intent and entities; our NLU also reads impact,
-workaround, severity and several-issues. Those travel in the same dict under "supportbot",
-so an action served to a real Rasa server sees the same fields as one run by our engine.
+workaround, severity and several-issues. Those travel in the same dict under "supportbot"
+(our engine always sends them). The field is optional: when a standard Rasa payload (text,
+intent, entities) lacks it, our own NLU reads the text for them when an action needs them,
+so an action served to a real Rasa server reaches the same severity as one run by our engine.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
+from actions.runtime import current
 from policy.severity import Impact, Workaround
 
 EXTRAS_KEY = "supportbot"
@@ -44,16 +49,60 @@ def _plain(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Understanding:
+    """Rasa's text, intent and entities, and our NLU's reading of the problem.
+
+    `extras` are the fields under "supportbot" (our engine always sends them). They are
+    optional: without them (a standard Rasa payload) the impact, workaround, severity and
+    issues are read from `text` by our own NLU, the first time an action asks for one.
+    """
+
     text: str
     intent: str | None
     entities: list[dict[str, Any]]
-    impact: Impact | None
-    workaround: Workaround
-    nlu_severity: int | None
-    severity_reasons: list[str]
-    issues: int
-    issue_spans: list[str]
-    ask: list[str]
+    extras: Mapping[str, Any] | None = None
+
+    @cached_property
+    def _extras(self) -> Mapping[str, Any]:
+        if self.extras is not None:
+            return self.extras
+        return _extras_from_text(self.text, self.intent)
+
+    @property
+    def impact(self) -> Impact | None:
+        value = self._extras.get("impact")
+        try:
+            return Impact(value) if value else None
+        except ValueError:
+            return None
+
+    @property
+    def workaround(self) -> Workaround:
+        value = self._extras.get("workaround")
+        try:
+            return Workaround(value) if value else Workaround.UNKNOWN
+        except ValueError:
+            return Workaround.UNKNOWN
+
+    @property
+    def nlu_severity(self) -> int | None:
+        value = self._extras.get("severity")
+        return value if isinstance(value, int) else None
+
+    @property
+    def severity_reasons(self) -> list[str]:
+        return [str(reason) for reason in self._extras.get("severity_reasons") or []]
+
+    @property
+    def issues(self) -> int:
+        return int(self._extras.get("issues") or 1)
+
+    @property
+    def issue_spans(self) -> list[str]:
+        return [str(span) for span in self._extras.get("issue_spans") or []]
+
+    @property
+    def ask(self) -> list[str]:
+        return [str(question) for question in self._extras.get("ask") or []]
 
     def entity(self, name: str) -> str | None:
         for item in self.entities:
@@ -65,27 +114,27 @@ class Understanding:
         return [str(e["value"]) for e in self.entities if e.get("entity") == name]
 
 
-def read(parse_data: dict[str, Any]) -> Understanding:
-    extras = parse_data.get(EXTRAS_KEY) or {}
-    impact_value = extras.get("impact")
-    workaround_value = extras.get("workaround")
-    try:
-        impact = Impact(impact_value) if impact_value else None
-    except ValueError:
-        impact = None
-    try:
-        workaround = Workaround(workaround_value) if workaround_value else Workaround.UNKNOWN
-    except ValueError:
-        workaround = Workaround.UNKNOWN
+def read(parse_data: Mapping[str, Any]) -> Understanding:
+    extras = parse_data.get(EXTRAS_KEY)
     return Understanding(
         text=str(parse_data.get("text") or ""),
         intent=(parse_data.get("intent") or {}).get("name"),
         entities=list(parse_data.get("entities") or []),
-        impact=impact,
-        workaround=workaround,
-        nlu_severity=extras.get("severity"),
-        severity_reasons=list(extras.get("severity_reasons") or []),
-        issues=int(extras.get("issues") or 1),
-        issue_spans=list(extras.get("issue_spans") or []),
-        ask=[str(question) for question in extras.get("ask") or []],
+        extras=extras if isinstance(extras, Mapping) else None,
     )
+
+
+def _extras_from_text(text: str, intent: str | None) -> Mapping[str, Any]:
+    """Our NLU's fields for a plain Rasa payload, as `NluService.parse` reads `text`.
+
+    Only a problem report or how-to question has them, and a button payload ("/affirm",
+    "/report_issue{...}") is not words, so those read as nothing.
+    """
+    if not text.strip() or text.lstrip().startswith("/"):
+        return {}
+    from nlu.model import PROBLEM_INTENTS  # imports spaCy, so only once there is text to read
+
+    if intent not in PROBLEM_INTENTS:
+        return {}
+    extras: Mapping[str, Any] = to_parse_data(current().nlu.parse(text))[EXTRAS_KEY]
+    return extras

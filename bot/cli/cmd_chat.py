@@ -1,12 +1,30 @@
-"""`supportbot chat --as SLACK_ID`: talk to the assistant in the terminal."""
+"""`supportbot chat --as SLACK_ID`: talk to the assistant in the terminal.
+
+With `--now` the clock is pinned, so the timers fire as of that moment (reminders, closures
+after a proposed resolution). Unless a data dir is named (`--data-dir` or SUPPORTBOT_DATA_DIR),
+such a chat works on a throwaway copy of the case store, so trying a date in the future never
+closes real cases. The NLU keeps reading the real data dir, so its trained model and
+knowledge-base vectors are reused, not rebuilt.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sqlite3
 import sys
+import tempfile
+from contextlib import ExitStack
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 from bot.cli.errors import UsageError
+
+THROWAWAY_NOTICE = (
+    "supportbot chat: --now works on a throwaway copy of the case store{source}; nothing done "
+    "in this chat is kept (name a store with --data-dir or SUPPORTBOT_DATA_DIR to keep it)."
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -27,7 +45,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "--conversation", metavar="KEY", help="resume a conversation (default: a new one)"
     )
-    parser.add_argument("--data-dir", metavar="DIR", help="store directory (default: user data)")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="store directory (default: user data; with --now and no DIR, a throwaway copy)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -43,17 +65,85 @@ def pinned_clock(value: str | None):  # type: ignore[no-untyped-def]
     return lambda: moment
 
 
+def data_dir_named(option: str | None) -> bool:
+    """True when the user chose the store: `--data-dir DIR` or SUPPORTBOT_DATA_DIR."""
+    from bot.paths import DATA_DIR_ENV
+
+    return bool(option) or bool(os.environ.get(DATA_DIR_ENV, "").strip())
+
+
+def throwaway_store(cleanup: ExitStack) -> Any:
+    """A SQLite store in a temporary directory, starting as a copy of the user's store.
+
+    The copy is taken with SQLite's backup API, so changes still in the write-ahead log are
+    included. With REDIS_URL set there is no file to copy and the store starts empty. The
+    directory and everything in it are removed when `cleanup` closes.
+    """
+    import platformdirs
+
+    from bot.store.errors import StoreUnavailable
+    from bot.store.factory import REDIS_URL_ENV, SQLITE_FILE_NAME
+    from bot.store.sqlite import SqliteStore
+
+    # The default data dir (bot.paths.data_dir() when SUPPORTBOT_DATA_DIR is unset), read
+    # without creating it.
+    source = Path(platformdirs.user_data_dir("supportbot")) / SQLITE_FILE_NAME
+    copy_from = None if os.environ.get(REDIS_URL_ENV, "").strip() else source
+    directory = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="supportbot-chat-")))
+    target = directory / SQLITE_FILE_NAME
+    if copy_from is not None and copy_from.is_file():
+        try:
+            _copy_sqlite(copy_from, target)
+        except sqlite3.Error as error:
+            raise UsageError(f"cannot copy the case store {copy_from}: {error}") from None
+        where = f" ({copy_from})"
+    elif copy_from is None:
+        where = " (empty: the cases in Redis are not copied)"
+    else:
+        where = " (empty: there is no store yet)"
+    print(THROWAWAY_NOTICE.format(source=where), file=sys.stderr)
+    try:
+        store = SqliteStore(target)
+    except StoreUnavailable as error:
+        raise UsageError(f"cannot open the case store: {error}") from None
+    cleanup.callback(store.close)
+    return store
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """Copy a SQLite database, read-only on the source, as one consistent snapshot."""
+    reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        writer = sqlite3.connect(target)
+        try:
+            reader.backup(writer)
+        finally:
+            writer.close()
+    finally:
+        reader.close()
+
+
 def run(args: argparse.Namespace) -> int:
+    clock = pinned_clock(args.now)
+    with ExitStack() as cleanup:
+        store = None
+        if args.now is not None and not data_dir_named(args.data_dir):
+            store = throwaway_store(cleanup)
+        return _chat(args, clock, store)
+
+
+def _chat(args: argparse.Namespace, clock: Any, store: Any) -> int:
     from bot.chat.terminal import TerminalChat
     from bot.engine import open_engine
     from bot.store.errors import StoreUnavailable
 
-    clock = pinned_clock(args.now)
     interactive = sys.stdin.isatty()
     if interactive:
         print("Loading the assistant (the first start trains the NLU)…", file=sys.stderr)
     try:
-        engine = open_engine(contacts=args.contacts, data_dir=args.data_dir, clock=clock)
+        engine = open_engine(
+            contacts=args.contacts, data_dir=args.data_dir, clock=clock, store=store
+        )
     except StoreUnavailable as error:
         raise UsageError(f"cannot open the case store: {error}") from None
     except ValueError as error:  # DirectoryError: one line per problem in the file

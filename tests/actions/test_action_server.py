@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import pytest
 import yaml
 
 from bot.dialogue import DOMAIN_PATH
+from tests.conversations.conftest import NLU_CACHE, nlu_service  # noqa: F401 (fixture)
 
 SUPPORTBOT = Path(sys.executable).with_name("supportbot")
 
@@ -38,10 +40,10 @@ def request(url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
         return error.code, json.loads(error.read() or b"null")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def serving(data_dir: Path) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "SUPPORTBOT_DATA_DIR": str(tmp_path_factory.mktemp("actions-data"))}
+    env = {**os.environ, "SUPPORTBOT_DATA_DIR": str(data_dir)}
     env.pop("REDIS_URL", None)
     process = subprocess.Popen(
         [str(SUPPORTBOT), "actions", "--port", str(port)],
@@ -60,9 +62,30 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     else:
         process.kill()
         pytest.fail("action server did not start: " + process.communicate()[1].decode()[-2000:])
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(tmp_path_factory.mktemp("actions-data")) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def server_with_nlu(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """A server whose data dir reuses the session's trained NLU, so it parses texts at once."""
+    request.getfixturevalue("nlu_service")  # trains the shared model once, if need be
+    data_dir = tmp_path_factory.mktemp("actions-nlu-data")
+    for name in ("nlu-model", "embeddings"):
+        (data_dir / name).symlink_to(NLU_CACHE / name)
+    with serving(data_dir) as base:
+        yield base
 
 
 def domain() -> dict[str, Any]:
@@ -164,3 +187,47 @@ def test_an_unknown_action_is_404(server: str) -> None:
         },
     )
     assert status == 404 and body["action_name"] == "action_nope"
+
+
+CRITICAL_OUTAGE = (
+    "Nobody in our organization can log in since 9:00, all 300 agents are idle, no workaround"
+)
+
+
+def plain_rasa_tracker(text: str, intent: str) -> dict[str, Any]:
+    """What a standard Rasa server sends: text, intent and entities, nothing of ours."""
+    return {
+        "sender_id": "D-rasa-plain",
+        "slots": {},
+        "latest_message": {
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.95},
+            "entities": [],
+            "metadata": {"user_id": "U01AAA"},
+        },
+        "events": [{"event": "user", "text": text, "parse_data": {"text": text}}],
+        "paused": False,
+        "followup_action": None,
+        "active_loop": {},
+        "latest_action_name": "action_listen",
+    }
+
+
+def test_a_plain_rasa_payload_for_an_outage_is_routed_to_the_phone_as_critical(
+    server_with_nlu: str,
+) -> None:
+    status, body = request(
+        f"{server_with_nlu}/webhook",
+        {
+            "next_action": "action_triage_issue",
+            "sender_id": "D-rasa-plain",
+            "tracker": plain_rasa_tracker(CRITICAL_OUTAGE, "report_issue"),
+            "domain": domain(),
+            "version": "3.8.0",
+        },
+    )
+    assert status == 200, body
+    said = {r["custom"]["kind"]: r["text"] for r in body["responses"]}
+    assert said["severity_suggestion"].startswith("I'd suggest Severity 1 – Critical"), said
+    assert "Critical problems can't be opened in chat" in said["critical_phone"]
+    assert "Medium" not in said["severity_suggestion"]
