@@ -15,6 +15,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.attachments import PENDING_ATTACHMENTS, attach_pending, attached_text
 from actions.common import INTAKE_FORM, clear_intake, conversation_key, requester
 from actions.edit_fields import EDITABLE, field_buttons, field_named
 from actions.followups import schedule_response_reminder
@@ -23,7 +24,7 @@ from actions.replies import CONFIRM_BUTTONS, STAFF, YES_NO_BUTTONS, button, quot
 from actions.runtime import current
 from actions.texts import ROLE_LABELS, local_time, severity_text
 from actions.understanding import read, to_parse_data
-from actions.validation import NOT_PROVIDED, parse_severity
+from actions.validation import NOT_PROVIDED, parse_severity, split_background
 from cases.entity import CaseDraft
 
 PRIORITY_FOR_SEVERITY = {1: "critical", 2: "high", 3: "medium", 4: "low"}
@@ -36,9 +37,12 @@ def draft_from(tracker: Tracker, person: PersonView) -> CaseDraft:
     severity = parse_severity(str(tracker.get_slot("severity") or "")) or int(
         tracker.get_slot("suggested_severity") or 3
     )
+    troubleshooting, changes = split_background(str(tracker.get_slot("background") or ""))
     critical = bool(tracker.get_slot("critical_reported"))
     if critical:
         description += "\n[Reported as Critical: the customer will call to raise it.]"
+    if reporter := tracker.get_slot("reported_by"):
+        description += f"\n[Reported by {reporter}, who is not a designated contact.]"
     return CaseDraft(
         org_short_name=person.org_short_name or "",
         org_id=person.org_id or "",
@@ -50,6 +54,8 @@ def draft_from(tracker: Tracker, person: PersonView) -> CaseDraft:
         severity=severity,
         priority=PRIORITY_FOR_SEVERITY[severity],
         conversation_id=None if conversation_id in (None, NOT_PROVIDED) else conversation_id,
+        troubleshooting=troubleshooting,
+        environment_changes=changes,
         origin_thread=conversation_key(tracker),
     )
 
@@ -71,6 +77,10 @@ def summary_text(draft: CaseDraft, person: PersonView) -> str:
     ]
     if draft.conversation_id:
         lines.append(f"  Conversation ID: {draft.conversation_id}")
+    if draft.troubleshooting:
+        lines.append(f"  Already tried: {quote(draft.troubleshooting, limit=400)}")
+    if draft.environment_changes:
+        lines.append(f"  Recent changes: {quote(draft.environment_changes, limit=400)}")
     lines.append("Shall I open it? (Confirm / Edit / Cancel)")
     return "\n".join(lines)
 
@@ -151,6 +161,7 @@ class ActionCreateCase(Action):
             actor_id=person.slack_id,
             now=opened_at,
         )
+        case, attached = attach_pending(tracker, case, actor_id=person.slack_id, now=opened_at)
         due_text = local_time(case.response_due_at, person.tz) if case.response_due_at else None
         if created:
             text = (
@@ -183,6 +194,13 @@ class ActionCreateCase(Action):
                 else None,
             },
         )
+        if attached:
+            say(
+                dispatcher,
+                attached_text(case.number, attached),
+                kind="attached",
+                case_number=case.number,
+            )
         if created:
             schedule_response_reminder(current().store, case, now=opened_at)
         if created or case.staff_thread is None:
@@ -205,6 +223,7 @@ class ActionCreateCase(Action):
         return [
             *clear_intake(),
             SlotSet("last_case_number", case.number),
+            SlotSet(PENDING_ATTACHMENTS, None),
             FollowupAction("action_offer_next_issue"),
         ]
 
@@ -219,6 +238,12 @@ def staff_handoff_text(case: Any, person: PersonView, due_text: str | None) -> s
     ]
     if case.conversation_id:
         lines.append(f"Conversation ID: {case.conversation_id}")
+    if case.troubleshooting:
+        lines.append(f"Already tried: {quote(case.troubleshooting, limit=500)}")
+    if case.environment_changes:
+        lines.append(f"Recent changes: {quote(case.environment_changes, limit=500)}")
+    if case.attachments:
+        lines.append("Attachments: " + ", ".join(a.label for a in case.attachments))
     if due_text:
         lines.append(f"Initial response due: {due_text} (customer's time)")
     return "\n".join(lines)
@@ -244,6 +269,7 @@ class ActionCancelIntake(Action):
         return [
             *clear_intake(),
             SlotSet("close_target", None),
+            SlotSet(PENDING_ATTACHMENTS, None),
             FollowupAction("action_offer_next_issue"),
         ]
 

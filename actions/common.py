@@ -16,12 +16,14 @@ INTAKE_SLOTS = (
     "description",
     "business_impact",
     "conversation_id",
+    "background",
     "severity",
     "suggested_severity",
     "severity_reasons",
     "impact",
     "workaround",
     "critical_reported",
+    "reported_by",
 )
 
 

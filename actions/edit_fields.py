@@ -15,6 +15,7 @@ EDITABLE: dict[str, str] = {
     "description": "Description",
     "business_impact": "Business impact",
     "conversation_id": "Conversation ID",
+    "background": "What you tried / what changed",
     "severity": "Severity",
 }
 _NAMES = (
@@ -24,6 +25,7 @@ _NAMES = (
         re.compile(r"\b(conversation|interaction|call)\s*id\b|\bconv\s*id\b", re.I),
     ),
     ("severity", re.compile(r"\bseverity\b|\bsev\b", re.I)),
+    ("background", re.compile(r"\b(tried|troubleshoot\w*|changes?|changed)\b", re.I)),
     ("description", re.compile(r"\bdescription\b|\bdescribe\b|\bproblem\b|\bwhat happens\b", re.I)),
 )
 

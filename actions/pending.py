@@ -88,40 +88,40 @@ def _question(step: _Step, tracker: Tracker) -> str:
     return step.question
 
 
-class ActionReaskPending(Action):
+class _PendingStepAction:
+    """Say something about the waiting step, with its buttons; the step stays open. (Not an
+    Action itself: rasa-sdk registers every Action subclass it finds.)"""
+
+    kind = ""
+
+    def text(self, step: _Step, tracker: Tracker) -> str:
+        raise NotImplementedError
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        step = _step(tracker)
+        if step is not None:
+            say(dispatcher, self.text(step, tracker), kind=self.kind, buttons=step.buttons)
+        return []
+
+
+class ActionReaskPending(_PendingStepAction, Action):
+    kind = "reask_pending"
+
     def name(self) -> str:
         return "action_reask_pending"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        step = _step(tracker)
-        if step is None:
-            return []
-        say(
-            dispatcher,
-            f"{_NOT_CLEAR.get(str(tracker.get_slot('pending_confirmation')), _YES_OR_NO)} "
-            f"{_question(step, tracker)}",
-            kind="reask_pending",
-            buttons=step.buttons,
-        )
-        return []
+    def text(self, step: _Step, tracker: Tracker) -> str:
+        pending = str(tracker.get_slot("pending_confirmation"))
+        return f"{_NOT_CLEAR.get(pending, _YES_OR_NO)} {_question(step, tracker)}"
 
 
-class ActionExplainPending(Action):
+class ActionExplainPending(_PendingStepAction, Action):
+    kind = "explain_pending"
+
     def name(self) -> str:
         return "action_explain_pending"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        step = _step(tracker)
-        if step is None:
-            return []
-        say(
-            dispatcher,
-            f"{step.explanation}\n{_question(step, tracker)}",
-            kind="explain_pending",
-            buttons=step.buttons,
-        )
-        return []
+    def text(self, step: _Step, tracker: Tracker) -> str:
+        return f"{step.explanation}\n{_question(step, tracker)}"

@@ -20,21 +20,23 @@ from actions.ports import (
     PersonView,
     designated_contacts,
     find_person,
+    now,
     organization_problems,
     phone_line,
     staff_channel,
 )
 from actions.question_form import start_questions
 from actions.replies import NOTIFY, STAFF, YES_NO_BUTTONS, button, quote, say
+from actions.reported import keep_report, open_report_button
 from actions.runtime import current
 from actions.texts import people_list, severity_text
 from actions.understanding import Understanding, read, to_parse_data
-from actions.validation import conversation_id_problem
+from actions.validation import canonical_conversation_id
+from nlu.impact_text import impact_statement
 from policy.countries import country_of_zone
 from policy.severity import Impact, Severity, suggest_severity
 
 MIN_DESCRIPTION_WORDS = 6
-MIN_IMPACT_WORDS = 20
 
 
 def suggestion_for(understanding: Understanding) -> tuple[Severity, list[str]]:
@@ -172,15 +174,12 @@ def start_intake(person: PersonView, understanding: Understanding) -> list[dict[
     """Prefill what the message already says and hand over to the intake form."""
     text = understanding.text.strip()
     words = len(text.split())
-    conversation_id = understanding.entity("conversation_id")
-    if conversation_id and conversation_id_problem(conversation_id):
-        conversation_id = None
+    labelled = understanding.entity("conversation_id")
+    conversation_id = canonical_conversation_id(labelled) if labelled else None
     return [
         SlotSet("description", text if words >= MIN_DESCRIPTION_WORDS else None),
-        SlotSet(
-            "business_impact",
-            text if words >= MIN_IMPACT_WORDS and understanding.impact is not None else None,
-        ),
+        # Only an impact stated apart from the problem; otherwise the form asks for it.
+        SlotSet("business_impact", impact_statement(text)),
         SlotSet("conversation_id", conversation_id),
         SlotSet("severity", None),
         # A yes/no left open before this report (close a case?) must not take the intake's
@@ -265,7 +264,9 @@ def route_critical(
         return [
             SlotSet("description", text if len(text.split()) >= MIN_DESCRIPTION_WORDS else None),
             SlotSet(
-                "business_impact", text if len(text.split()) >= MIN_DESCRIPTION_WORDS else None
+                "business_impact",
+                impact_statement(text)
+                or (text if len(text.split()) >= MIN_DESCRIPTION_WORDS else None),
             ),
             SlotSet("critical_reported", True),
             SlotSet("pending_confirmation", "open_as_high"),
@@ -288,6 +289,7 @@ def refer_to_contacts(
         )
         return
     urgency = " Please call support now." if severity is Severity.CRITICAL else ""
+    report = keep_report(person, text, now=now())
     say(
         dispatcher,
         "Only your organization's designated contacts may open, update or close support cases, "
@@ -300,11 +302,17 @@ def refer_to_contacts(
         dispatcher,
         "A problem was reported to me by someone who is not a designated contact. "
         f"{problem_summary(person, text, severity)}{urgency}\n"
-        f"You can open a case by messaging me the problem, or reply to {person.name}.",
+        f"To open a case from it, press Open this case (or tell me “open report "
+        f"{report.reference}”); or reply to {person.name}.",
         kind="notify_contacts",
         audience=NOTIFY,
         recipients=tuple(c.slack_id for c in contacts),
-        data={"requester_id": person.slack_id, "severity": int(severity)},
+        buttons=(open_report_button(report),),
+        data={
+            "requester_id": person.slack_id,
+            "severity": int(severity),
+            "report": report.reference,
+        },
     )
 
 

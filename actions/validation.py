@@ -16,18 +16,29 @@ from rasa_sdk.types import DomainDict
 from actions.common import INTAKE_FORM
 from actions.replies import button, say
 from actions.texts import severity_text
+from nlu.entities import normalise_uuid
 from policy.severity import Severity
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _UUID_GROUPS = (8, 4, 4, 4, 12)
+# A conversation ID identifies one call, chat, email or recording: asked only when the
+# problem is about such interactions ("error messages" or an export are not).
 _INTERACTION_WORDS = re.compile(
-    r"\b(calls?|callers?|calling|chats?|interactions?|conversations?|e-?mails?|voicemails?|"
-    r"transfer(?:s|red|ring)?|callbacks?|ivr|sms|messages?|recordings?|dropped|hold)\b",
+    r"\b(calls?|callers?|calling|chats?|interactions?|e-?mails?|voicemails?|"
+    r"transfer(?:s|red|ring)?|callbacks?|ivr|sms|recordings?)\b",
     re.IGNORECASE,
 )
-SKIP_WORDS = frozenset(
-    {"skip", "none", "no", "n/a", "na", "don't have", "dont have", "don't have one", "no id"}
+# "skip", "n/a", "there isn't one", "I don't have it", "not sure": no ID to give.
+_NO_ID = re.compile(
+    r"^(?:skip|none|no|nope|n/?a|na|not applicable|not available|unknown|no idea|not sure|"
+    r"no id|no (?:conversation )?id|"
+    r"(?:there(?:'s| is) (?:none|no(?:ne| id| one)?|not one))|"
+    r"(?:there (?:isn'?t|is not|aren'?t) (?:one|any|an? id))|"
+    r"(?:i )?(?:don'?t|do not) (?:have|know)(?: (?:one|it|an? id|the id))?)"
+    r"[\s.!]*$",
+    re.IGNORECASE,
 )
+_HEX_32 = re.compile(r"^\{?[0-9a-f]{32}\}?$|^\{[0-9a-f-]{36}\}$")
 NOT_PROVIDED = "not provided"
 MAX_FIELD_CHARS = 4000
 _SEVERITY_WORDS = {
@@ -40,10 +51,54 @@ _SEVERITY_WORDS = {
 _SEVERITY_NUMBER = re.compile(r"^(?:sev(?:erity)?\s*)?([1-4])$")
 
 
+_NOTHING = re.compile(
+    r"^(?:skip|no|nope|nothing|none|n/?a|na|not really|nothing yet|nothing to add|"
+    r"no changes?|nothing changed|not that i know(?: of)?)[\s.!]*$",
+    re.IGNORECASE,
+)
+# Sentences about something that changed, as opposed to what was tried.
+_CHANGE = re.compile(
+    r"\b(chang(?:e|ed|es)|updat(?:e|ed|es)|upgrad(?:e|ed)|install(?:ed)?|migrat(?:e|ed)|"
+    r"deploy(?:ed)?|new (?:version|release|firmware|router|firewall)|switched|moved)\b",
+    re.IGNORECASE,
+)
+_SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def says_nothing(text: str) -> bool:
+    """Nothing to add to an optional question ("skip", "no", "nothing changed")."""
+    return bool(_NOTHING.match(text.strip())) or text.strip() == NOT_PROVIDED
+
+
+def split_background(text: str) -> tuple[str | None, str | None]:
+    """(troubleshooting done, recent changes) from one answer, sentence by sentence."""
+    if not text or says_nothing(text):
+        return None, None
+    sentences = [part.strip() for part in _SENTENCES.findall(text) if part.strip()]
+    changes = [sentence for sentence in sentences if _CHANGE.search(sentence)]
+    tried = [sentence for sentence in sentences if sentence not in changes]
+    return (" ".join(tried) or None), (" ".join(changes) or None)
+
+
+def says_no_id(text: str) -> bool:
+    """The person has no conversation ID to give ("there isn't one", "n/a", "skip")."""
+    return bool(_NO_ID.match(text.strip())) or text.strip() == NOT_PROVIDED
+
+
+def canonical_conversation_id(text: str) -> str | None:
+    """The UUID in its usual spelling, whether typed with dashes, without, or in braces."""
+    value = text.strip().lower()
+    if _UUID.match(value):
+        return value
+    if _HEX_32.match(value):
+        return normalise_uuid(value)
+    return None
+
+
 def conversation_id_problem(text: str) -> str | None:
     """None for a well-formed conversation ID (a UUID), else what is wrong with it."""
     value = text.strip().lower()
-    if _UUID.match(value):
+    if canonical_conversation_id(value):
         return None
     if not value:
         return "it is empty"
@@ -123,22 +178,36 @@ class ValidateCaseIntakeForm(FormValidationAction):
             return {"business_impact": None}
         return {"business_impact": text[:MAX_FIELD_CHARS]}
 
+    def validate_background(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Optional: troubleshooting done and recent changes, or "skip"."""
+        text = str(value or "").strip()
+        if says_nothing(text):
+            return {"background": NOT_PROVIDED}
+        return {"background": text[:MAX_FIELD_CHARS]}
+
     def validate_conversation_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         text = str(value or "").strip()
-        if text.lower().strip(".!") in SKIP_WORDS or text == NOT_PROVIDED:
+        if says_no_id(text):
             return {"conversation_id": NOT_PROVIDED}
-        candidates = [e["value"] for e in tracker.latest_message.get("entities", []) or []]
-        candidates = [c for c in candidates if isinstance(c, str)] + [text]
-        for candidate in candidates:
-            if conversation_id_problem(candidate) is None:
-                return {"conversation_id": candidate.strip().lower()}
+        # Only what the message labels a conversation ID, never its org ID.
+        labelled = [
+            entity["value"]
+            for entity in tracker.latest_message.get("entities", []) or []
+            if entity.get("entity") == "conversation_id" and isinstance(entity.get("value"), str)
+        ]
+        for candidate in [*labelled, text]:
+            if (canonical := canonical_conversation_id(candidate)) is not None:
+                return {"conversation_id": canonical}
         shown = text if len(text) <= 60 else text[:60] + "…"
         say(
             dispatcher,
             f"“{shown}” isn't a conversation ID: {conversation_id_problem(text)}. "
-            "A conversation ID looks like 3f2b9c1e-8a4d-4e5f-9b6a-1c2d3e4f5a6b.",
+            "A conversation ID looks like 3f2b9c1e-8a4d-4e5f-9b6a-1c2d3e4f5a6b; if there isn't "
+            "one, say “skip”.",
             kind="validation_error",
             data={"slot": "conversation_id", "problem": conversation_id_problem(text)},
         )

@@ -27,6 +27,7 @@ REQUESTER = "U01AAA"  # a designated contact of `acme` in the shipped sample dir
 ANSWERS = {
     "utter_ask_business_impact": IMPACT,
     "utter_ask_conversation_id": "skip",
+    "utter_ask_background": "skip",
     "ask_severity": "yes",
     "case_summary": "yes",
 }

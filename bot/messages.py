@@ -30,6 +30,17 @@ class Button:
 
 
 @dataclass(frozen=True)
+class SharedFile:
+    """A file shared with a message, by reference (nothing is downloaded): its name, MIME
+    type, size in bytes and where it lives (a Slack permalink, or a local path)."""
+
+    name: str
+    mimetype: str
+    size: int
+    permalink: str
+
+
+@dataclass(frozen=True)
 class Inbound:
     """One thing a person did: typed a message or pressed a button.
 
@@ -50,6 +61,7 @@ class Inbound:
     action: str | None = None
     action_value: str | None = None
     sender_tz: str | None = None
+    files: tuple[SharedFile, ...] = ()
 
 
 @dataclass(frozen=True)

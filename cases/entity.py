@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from cases.errors import InvalidCaseNumber
 from cases.vocabulary import CaseStatus, NoteKind, Priority
@@ -76,6 +77,58 @@ class Note:
         )
 
 
+def size_text(size: int) -> str:
+    """A file size as people read it: "512 bytes", "12 KB", "2.1 MB"."""
+    if size < 1024:
+        return f"{size} byte" + ("" if size == 1 else "s")
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    if size < 1024**3:
+        return f"{size / 1024**2:.1f} MB"
+    return f"{size / 1024**3:.1f} GB"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Attachment:
+    """A file attached to a case, by reference: nothing is downloaded or stored but these facts.
+
+    `permalink` is where the file lives: a Slack permalink, or a local path in the terminal.
+    """
+
+    name: str
+    mimetype: str
+    size: int  # bytes
+    permalink: str
+    added_by: str
+    at: datetime
+
+    @property
+    def label(self) -> str:
+        """The name and size as people read them, e.g. "report.pdf (12 KB)"."""
+        return f"{self.name} ({size_text(self.size)})"
+
+    def to_dict(self) -> dict[str, str | int]:
+        return {
+            "name": self.name,
+            "mimetype": self.mimetype,
+            "size": self.size,
+            "permalink": self.permalink,
+            "added_by": self.added_by,
+            "at": utc(self.at).isoformat(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Attachment:
+        return cls(
+            name=str(data["name"]),
+            mimetype=str(data.get("mimetype") or "application/octet-stream"),
+            size=int(data.get("size") or 0),
+            permalink=str(data["permalink"]),
+            added_by=str(data["added_by"]),
+            at=utc(datetime.fromisoformat(str(data["at"]))),
+        )
+
+
 @dataclass(frozen=True, kw_only=True)
 class CaseDraft:
     """What the dialogue has collected and the designated contact confirmed."""
@@ -139,6 +192,7 @@ class Case:
     escalated_at: datetime | None = None
     rca_delivered_at: datetime | None = None
     notes: tuple[Note, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
 
     @property
     def sequence(self) -> int:

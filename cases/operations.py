@@ -11,13 +11,13 @@ caller hands `Change.fields` to the store's `update_case` (which audits it under
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from cases.entity import Case, CaseDraft, Note, utc
+from cases.entity import Attachment, Case, CaseDraft, Note, utc
 from cases.errors import NotAllowedNow
 from cases.transitions import check_transition
 from cases.vocabulary import SEVERITIES, CaseStatus, NoteKind, Priority, UpdatedBy
@@ -41,6 +41,7 @@ class EventKind(StrEnum):
     TAKEN = "taken"
     INFO_REQUESTED = "info_requested"
     NOTE_ADDED = "note_added"
+    ATTACHED = "attached"
     RESOLUTION_PROPOSED = "resolution_proposed"
     SEVERITY_CHANGED = "severity_changed"
     PRIORITY_CHANGED = "priority_changed"
@@ -195,6 +196,43 @@ def add_note(case: Case, *, author_id: str, kind: NoteKind, text: str, now: date
         now=now,
         note_kind=kind.value,
         text=text.strip(),
+    )
+
+
+def attach(
+    case: Case, *, attachments: Sequence[Attachment], author_id: str, now: datetime
+) -> Change:
+    """Files from the customer's side (the requester or a designated contact; who may is the
+    caller's rule). Like a customer update, they are the customer speaking: a case waiting
+    on them, or on their word about a proposal, opens again. A file already on the case (the
+    same permalink) is not attached twice."""
+    _require_active(case)
+    if not attachments:
+        raise NotAllowedNow("there is no file to attach")
+    known = {existing.permalink for existing in case.attachments}
+    added: list[Attachment] = []
+    for attachment in attachments:
+        if attachment.permalink not in known:
+            known.add(attachment.permalink)
+            added.append(attachment)
+    if not added:
+        names = ", ".join(a.name for a in attachments)
+        raise NotAllowedNow(f"{names} is already attached to {case.number}")
+    fields: dict[str, Any] = {
+        "attachments": (*case.attachments, *added),
+        "last_update_by": UpdatedBy.CUSTOMER.value,
+        "last_update_at": now,
+    }
+    if case.status in (CaseStatus.WAITING_ON_CUSTOMER, CaseStatus.RESOLUTION_PROPOSED):
+        fields["status"] = CaseStatus.OPEN.value
+    return _change(
+        case,
+        "attach",
+        fields,
+        EventKind.ATTACHED,
+        actor_id=author_id,
+        now=now,
+        attachments=tuple(added),
     )
 
 

@@ -43,14 +43,42 @@ _LIST_ITEM = re.compile(r"^\s*(?:\(?\d[).]|[•*-]\s)")
 _ANNOUNCED_AND = re.compile(r",?\s+and (?=(?:the|our|my|a|an|all|some) )", re.I)
 
 
+# A sentence about every problem at once ("we can still work around both") belongs to each.
+_ABOUT_ALL = re.compile(
+    r"\b(?:both|all of them|all three|all of these|each of them|either of them|neither|"
+    r"these (?:issues|problems)|all (?:these|those) (?:issues|problems))\b",
+    re.I,
+)
+_DANGLING = frozenset({"and", "plus", "also", "but", "or", "then"})
+
+
+def _tidy(piece: str) -> str:
+    """No leading "and"/"plus", no trailing conjunction or comma: each problem reads whole."""
+    piece = _LEADING_AND.sub("", piece.strip())
+    words = piece.rstrip(" ,;:-").split(" ")
+    while len(words) > 1 and words[-1].lower() in _DANGLING:
+        words = " ".join(words[:-1]).rstrip(" ,;:-").split(" ")
+    return " ".join(words).strip()
+
+
+_BLANKS = re.compile(r"[ \t\r\f\v]+")
+
+
 def split_issues(text: str) -> list[str]:
     """The text of each separate problem in the message (empty when none is described)."""
+    # One space for every run of blanks first: the patterns below then never rescan a run,
+    # so splitting stays linear in the message length.
+    text = _BLANKS.sub(" ", text)
     announced = _HEADER.search(text) is not None
     pieces = [_HEADER.sub("", piece).strip() for piece in _split(text, announced=announced)]
     pieces = [piece for piece in pieces if piece]
     groups: list[list[str]] = []
+    about_all: list[str] = []
     for piece in pieces:
         is_problem = bool(_PROBLEM.search(piece))
+        if len(groups) > 1 and _ABOUT_ALL.search(piece) and not _NEW_ISSUE.match(piece):
+            about_all.append(piece)
+            continue
         if _LIST_ITEM.match(piece):
             groups.append([piece])  # every item of a list is its own problem
         elif is_problem and (not groups or _NEW_ISSUE.match(piece) or announced):
@@ -59,7 +87,15 @@ def split_issues(text: str) -> list[str]:
             groups[-1].append(piece)
         elif is_problem:
             groups.append([piece])
-    return [_LEADING_AND.sub("", " ".join(group).strip()) for group in groups]
+    return [_joined([_tidy(" ".join(group)), *about_all]) for group in groups]
+
+
+def _joined(parts: list[str]) -> str:
+    """Sentences joined with the full stop a cut piece lost ("... totals. We can ...")."""
+    text = parts[0]
+    for part in parts[1:]:
+        text += (" " if text.endswith((".", "!", "?")) else ". ") + part
+    return text
 
 
 def _split(text: str, *, announced: bool) -> list[str]:

@@ -9,19 +9,22 @@ Buttons are listed as numbered choices; typing the number presses the button.
 
 from __future__ import annotations
 
+import mimetypes
 import shlex
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
 from bot.engine.staff import StaffDesk
-from bot.messages import Audience, Button, Inbound, Outbound
+from bot.messages import Audience, Button, Inbound, Outbound, SharedFile
 
 HELP = """Type a message as the person you chat as. Commands:
   /help                         this help
   /quit                         leave (also Ctrl-D)
   1, 2, …                       press a numbered button
+  /attach PATH                  attach a file on this computer to the case (by its path)
   /staff STAFF_ID VERB CS-1001 …  staff actions on a case:
       take | info TEXT | propose TEXT | reply TEXT | severity N [REASON]
       priority low|medium|high|critical | decline (a priority request)
@@ -65,8 +68,30 @@ class TerminalChat:
             return []
         if stripped.startswith("/staff"):
             return self._staff(stripped)
+        if stripped == "/attach" or stripped.startswith("/attach "):
+            return self._attach(stripped.removeprefix("/attach").strip())
         self.show(self.engine.run_timers())  # type: ignore[attr-defined]
         inbound = self._inbound(stripped)
+        replies = self.engine.handle(inbound)  # type: ignore[attr-defined]
+        self.show(replies)
+        return replies
+
+    def _attach(self, written: str) -> list[Outbound]:
+        """A local file, shared by reference (its absolute path) as Slack shares a file."""
+        shared = local_file(written)
+        if isinstance(shared, str):
+            self.out.write(shared + "\n")
+            self.out.flush()
+            return []
+        self.show(self.engine.run_timers())  # type: ignore[attr-defined]
+        inbound = Inbound(
+            sender_id=self.sender_id,
+            text="",
+            conversation_key=self.conversation_key,
+            received_at=self.clock(),
+            channel="terminal",
+            files=(shared,),
+        )
         replies = self.engine.handle(inbound)  # type: ignore[attr-defined]
         self.show(replies)
         return replies
@@ -119,6 +144,29 @@ class TerminalChat:
         if replies:
             self.choices = buttons
         self.out.flush()
+
+
+def local_file(written: str) -> SharedFile | str:
+    """The file at a typed path (quotes and ~ allowed), or the one line saying why not."""
+    if not written:
+        return "Usage: /attach PATH, e.g. /attach ~/logs/report.pdf"
+    quoted = len(written) > 1 and written[0] in "'\"" and written[-1] == written[0]
+    unquoted = written[1:-1] if quoted else written
+    path = Path(unquoted).expanduser()
+    try:
+        if not path.is_file():
+            return f"There's no file at {unquoted}, so nothing was attached."
+        size = path.stat().st_size
+    except OSError as error:
+        why = error.strerror or "unreadable"
+        return f"I can't read {unquoted} ({why}), so nothing was attached."
+    mimetype, _ = mimetypes.guess_type(path.name)
+    return SharedFile(
+        name=path.name,
+        mimetype=mimetype or "application/octet-stream",
+        size=size,
+        permalink=str(path.resolve()),
+    )
 
 
 def _text(rest: list[str]) -> str:

@@ -230,6 +230,14 @@ def _case_details(case: Case) -> str:
             lines.extend(
                 ["", f"{label}:", *(f"  {_printable(line)}" for line in text.splitlines())]
             )
+    if case.attachments:
+        lines.extend(["", "Attachments:"])
+        for attachment in case.attachments:
+            lines.append(
+                f"  {_one_line(attachment.label, 120)}  {_one_line(attachment.mimetype, 60)}  "
+                f"added by {attachment.added_by} at {_utc_label(attachment.at)}"
+            )
+            lines.append(f"    {_one_line(attachment.permalink, 400)}")
     if case.notes:
         lines.extend(["", "Timeline:"])
         for note in case.notes:
@@ -247,6 +255,8 @@ def _audit_line(entry: AuditEntry) -> str:
         summary = "; ".join(
             _note_summary(change)
             if name == "notes"
+            else _attachment_summary(change)
+            if name == "attachments"
             else f"{name}: {_short(change.get('old'))} -> {_short(change.get('new'))}"
             for name, change in entry.changes.items()
         )
@@ -259,6 +269,11 @@ def _note_summary(change: dict[str, Any]) -> str:
         f"{str(note.get('kind', 'note')).replace('_', ' ')} added: {_short(note.get('text'))}"
         for note in added
     )
+
+
+def _attachment_summary(change: dict[str, Any]) -> str:
+    added = change.get("added") or []
+    return "attached " + ", ".join(_short(item.get("name")) for item in added)
 
 
 def _field(label: str, value: str) -> str:

@@ -12,10 +12,13 @@ from zoneinfo import ZoneInfo
 
 from actions.runtime import Services, bound
 from actions.understanding import to_parse_data
+from bot.engine.attachments import FileDesk
+from bot.engine.case_reply import gate_case_reply, replied_case
 from bot.engine.dialogue import FALLBACK_INTENT, DialogueRunner, build_executor
 from bot.engine.domain import Domain, Rule, load_domain, load_rules
-from bot.engine.inputs import MAX_MESSAGE_CHARS, clean, payload_parse
+from bot.engine.inputs import MAX_MESSAGE_CHARS, clean, command_parse, payload_parse
 from bot.engine.pending_answer import gate_pending_answer
+from bot.engine.question_owner import question_owner
 from bot.engine.staff import StaffDesk
 from bot.engine.timers import TimerDesk
 from bot.engine.tracker import DialogueState
@@ -111,6 +114,7 @@ class Engine:
         )
         self.staff = StaffDesk(port=self)
         self.timers = TimerDesk(port=self)
+        self.files = FileDesk(port=self)
 
     @property
     def services(self) -> Services:
@@ -123,6 +127,9 @@ class Engine:
         return run_sync(self.handle_async(inbound))
 
     async def handle_async(self, inbound: Inbound) -> list[Outbound]:
+        if inbound.files:  # attached (or kept for the intake) first, then the text as usual
+            shared, rest = self.files.share(inbound)
+            return shared + (await self.handle_async(rest) if rest is not None else [])
         cleaned = clean(inbound.action_value if inbound.action else inbound.text)
         if not cleaned.text:
             return _reply(EMPTY, "empty_message")
@@ -167,13 +174,21 @@ class Engine:
     async def _turn(self, inbound: Inbound, text: str) -> list[Outbound]:
         events = self.store.trackers.load(inbound.conversation_key)
         state = DialogueState(sender_id=inbound.conversation_key, domain=self.domain, events=events)
+        waiting = bool(state.active_loop or state.slot("pending_confirmation"))
+        owner = question_owner(events, waiting=waiting)
+        if owner and owner != inbound.sender_id:
+            return self._not_your_question(owner)  # nothing is recorded or changed
         now_ts = inbound.received_at.timestamp()
-        parse_data = self._understand(text)
+        parse_data = self._understand(text, pressed=inbound.action is not None)
         if not parse_data.pop("from_button", False):
+            pending = state.slot("pending_confirmation")
             parse_data = gate_pending_answer(
+                parse_data, pending=pending, in_form=bool(state.active_loop)
+            )
+            parse_data = gate_case_reply(
                 parse_data,
-                pending=state.slot("pending_confirmation"),
-                in_form=bool(state.active_loop),
+                case_number=replied_case(events, conversation_key=inbound.conversation_key),
+                busy=bool(state.active_loop or pending),
             )
         parse_data["metadata"] = {
             "user_id": inbound.sender_id,
@@ -199,8 +214,19 @@ class Engine:
         self.store.trackers.save(inbound.conversation_key, state.compacted_events())
         return [o for o in out if o.text or o.buttons]
 
-    def _understand(self, text: str) -> dict[str, Any]:
-        parsed = payload_parse(text, known_intents=self.domain.intents)
+    def _not_your_question(self, owner_id: str) -> list[Outbound]:
+        person = self.directory.person(owner_id)
+        name = person.name if person is not None else owner_id
+        return _reply(
+            f"This question was asked to {name}; only they can answer it, so nothing was "
+            "changed. To report something yourself, message me directly.",
+            "not_your_question",
+        )
+
+    def _understand(self, text: str, *, pressed: bool) -> dict[str, Any]:
+        # A payload is honoured only from a button press: typed "/change_severity{…}" is text.
+        parsed = payload_parse(text, known_intents=self.domain.intents) if pressed else None
+        parsed = parsed or command_parse(text)
         if parsed is not None:
             return {**parsed, "from_button": True}
         parse_data = to_parse_data(self.nlu.parse(text))
@@ -218,7 +244,13 @@ class Engine:
                 "event": "bot",
                 "timestamp": now_ts,
                 "text": m.text,
-                "data": {"custom": {"audience": str(m.audience), "kind": m.kind}},
+                "data": {
+                    "custom": {
+                        "audience": str(m.audience),
+                        "kind": m.kind,
+                        "case_number": m.case_number,
+                    }
+                },
                 "metadata": {},
             }
             for m in messages

@@ -30,6 +30,22 @@ def clean(text: str | None) -> CleanText:
     return CleanText(text=raw, truncated_from=None)
 
 
+# Typed commands the NLU need not learn: "open report R-1A2B3C" (a designated contact opening
+# an employee's report in the terminal, where there is no button).
+_OPEN_REPORT = re.compile(r"^\s*open\s+report\s+(R-[0-9A-F]{6})\s*[.!]?\s*$", re.IGNORECASE)
+
+
+def command_parse(text: str) -> dict[str, Any] | None:
+    match = _OPEN_REPORT.match(text)
+    if not match:
+        return None
+    return {
+        "text": text,
+        "intent": {"name": "open_report", "confidence": 1.0},
+        "entities": [{"entity": "report", "value": match.group(1).upper()}],
+    }
+
+
 def payload_parse(text: str, *, known_intents: list[str]) -> dict[str, Any] | None:
     """Rasa's "/intent{...}" button payloads skip the NLU, exactly as in Rasa."""
     match = _PAYLOAD.match(text.strip())

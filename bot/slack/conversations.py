@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.messages import Audience, Outbound
+from bot.messages import Audience, Outbound, SharedFile
 from bot.slack import blocks
 from bot.slack.context import SlackPart
-from bot.slack.places import Place, place_of_message, plain_text
+from bot.slack.places import Place, place_of_message, plain_text, shared_files
 
+# Not ignored: "file_share" (a message with files), whose files are attached to the case.
 IGNORED_SUBTYPES = frozenset(
     {
         "bot_message",
@@ -93,10 +94,17 @@ class Conversations(SlackPart):
         place = place_of_message(event)
         user_id = str(event["user"])
         text = plain_text(str(event.get("text", "")), bot_user_id=bot_user_id)
-        self.converse(user_id=user_id, text=text, place=place, event_id=event_id)
+        files = shared_files(event)
+        self.converse(user_id=user_id, text=text, place=place, event_id=event_id, files=files)
 
     def converse(
-        self, *, user_id: str, text: str, place: Place, event_id: str | None = None
+        self,
+        *,
+        user_id: str,
+        text: str,
+        place: Place,
+        event_id: str | None = None,
+        files: tuple[SharedFile, ...] = (),
     ) -> list[Outbound]:
         inbound = place.inbound(
             sender_id=user_id,
@@ -104,6 +112,7 @@ class Conversations(SlackPart):
             received_at=self.clock(),
             event_id=event_id,
             sender_tz=self.zones.slack_name(user_id),
+            files=files,
         )
         replies = self.engine.handle(inbound)
         self.delivery.deliver(replies, origin=place, owner_id=user_id, actor_id=user_id)
@@ -121,7 +130,7 @@ class Conversations(SlackPart):
         """
         if not text.strip() or any(r.kind in NEW_TOPIC_KINDS for r in replies):
             return
-        if any(r.audience is Audience.STAFF for r in replies):
+        if any(r.audience is Audience.STAFF and r.kind != "staff_attachment" for r in replies):
             return  # the engine already told staff (an update, an escalation, a handoff)
         cases = [
             c

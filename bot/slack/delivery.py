@@ -33,6 +33,7 @@ PRIVATE_KINDS = frozenset(
         "case_closed",
         "store_unavailable",
         "store_error",
+        "not_your_question",
     }
 )
 BROADCAST_KINDS = frozenset({"staff_escalation", "staff_case_closed"})
@@ -230,7 +231,14 @@ class Delivery:
 
     def _to_notified(self, outbound: Outbound, *, origin: Place | None) -> None:
         for recipient in outbound.recipients:
-            self.post(Place(self.open_dm(recipient)), blocks.notice(outbound.text))
+            dm = Place(self.open_dm(recipient))
+            if outbound.buttons:  # "Open this case": only this recipient may press it
+                payload = blocks.message(
+                    outbound, owner_id=recipient, conversation_key=dm.conversation_key
+                )
+            else:
+                payload = blocks.notice(outbound.text)
+            self.post(dm, payload)
         if outbound.kind == "notify_contacts":
             payload = blocks.notice(
                 "Report from an employee who is not a designated contact (no case was "

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.messages import Inbound
+from bot.messages import Inbound, SharedFile
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,10 @@ class Place:
         sender_tz: str | None,
         action: str | None = None,
         action_value: str | None = None,
+        files: tuple[SharedFile, ...] = (),
     ) -> Inbound:
-        """What the engine receives from this place: a message, or a button press."""
+        """What the engine receives from this place: a message (maybe with files), or a
+        button press."""
         return Inbound(
             sender_id=sender_id,
             text=text,
@@ -51,7 +53,35 @@ class Place:
             action=action,
             action_value=action_value,
             sender_tz=sender_tz,
+            files=files,
         )
+
+
+# Files Slack shows without their details: deleted, or beyond the workspace's plan limits.
+_UNAVAILABLE_FILE_MODES = frozenset({"tombstone", "hidden_by_limit"})
+
+
+def shared_files(event: dict) -> tuple[SharedFile, ...]:
+    """The files of a message event (subtype "file_share") by reference: name, type, size and
+    permalink. Nothing is downloaded; a file Slack gives no name or permalink for is skipped."""
+    found: list[SharedFile] = []
+    for item in event.get("files") or []:
+        if not isinstance(item, dict) or item.get("mode") in _UNAVAILABLE_FILE_MODES:
+            continue
+        name = str(item.get("name") or item.get("title") or "").strip()
+        permalink = str(item.get("permalink") or "").strip()
+        if not name or not permalink:
+            continue
+        size = item.get("size")
+        found.append(
+            SharedFile(
+                name=name,
+                mimetype=str(item.get("mimetype") or ""),
+                size=size if isinstance(size, int) and not isinstance(size, bool) else 0,
+                permalink=permalink,
+            )
+        )
+    return tuple(found)
 
 
 def place_of_message(event: dict) -> Place:

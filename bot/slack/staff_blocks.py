@@ -7,6 +7,7 @@ who may press it is decided on the press and again on a modal's submission, neve
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -49,6 +50,12 @@ def staff_card(
     ]
     if case.conversation_id:
         details.append(f"*Conversation ID:* {escape(case.conversation_id)}")
+    if case.troubleshooting:
+        details.append(f"*Already tried:* {escape_plain(case.troubleshooting, limit=600)}")
+    if case.environment_changes:
+        details.append(f"*Recent changes:* {escape_plain(case.environment_changes, limit=600)}")
+    if getattr(case, "attachments", ()):
+        details.append(f"*Attachments:* {attachment_links(case.attachments)}")
     confidence = f"{nlu_confidence:.0%}" if nlu_confidence is not None else "n/a (typed fields)"
     blocks: list[dict[str, Any]] = [
         section(header),
@@ -59,6 +66,27 @@ def staff_card(
     ]
     text = f"{source} {case.number} · {severity_label(case.severity)} · {case.org_short_name}"
     return {"text": escape(text), "blocks": blocks}
+
+
+# Only a plain https link becomes a Slack link; a local path (terminal) is shown as text.
+_LINKABLE = re.compile(r"^https://[^\s<>|]+$")
+ATTACHMENTS_CHARS = 1500
+
+
+def attachment_links(attachments: Any) -> str:
+    """The files as "report.pdf (12 KB), …", each name a link to its file, cut to fit."""
+    shown: list[str] = []
+    used = 0
+    for index, attachment in enumerate(attachments):
+        label = escape(attachment.label).replace("|", "¦")
+        link = str(attachment.permalink)
+        item = f"<{link}|{label}>" if _LINKABLE.match(link) and len(link) <= 1000 else label
+        if shown and used + len(item) > ATTACHMENTS_CHARS:
+            shown.append(f"and {len(attachments) - index} more")
+            break
+        shown.append(item)
+        used += len(item) + 2
+    return ", ".join(shown)
 
 
 def card_actions(case_number: str, *, closed: bool) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from bot.store.models import (
     PRIORITIES,
     SEVERITIES,
     STATUSES,
+    Attachment,
     Case,
     CaseDraft,
     Note,
@@ -30,6 +31,9 @@ from cases.vocabulary import NoteKind
 MAX_TITLE_CHARS = 500
 MAX_TEXT_CHARS = 100_000
 MAX_ID_CHARS = 200
+MAX_FILE_NAME_CHARS = 500
+MAX_LINK_CHARS = 4000
+MAX_ATTACHMENTS = 500
 
 _Check = Callable[[str, Any], Any]
 
@@ -90,6 +94,23 @@ def _notes(name: str, value: Any) -> Any:
     return value
 
 
+def _attachments(name: str, value: Any) -> Any:
+    if not isinstance(value, tuple) or not all(isinstance(a, Attachment) for a in value):
+        raise InvalidChange(f"{name} must be a tuple of attachments")
+    if len(value) > MAX_ATTACHMENTS:
+        raise InvalidChange(f"{name}: at most {MAX_ATTACHMENTS} files per case")
+    for attachment in value:
+        _text(required=True, limit=MAX_FILE_NAME_CHARS)("attachment name", attachment.name)
+        _text(required=True, limit=MAX_ID_CHARS)("attachment type", attachment.mimetype)
+        _text(required=True, limit=MAX_LINK_CHARS)("attachment link", attachment.permalink)
+        _text(required=True, limit=MAX_ID_CHARS)("attachment added_by", attachment.added_by)
+        _moment(required=True)("attachment time", attachment.at)
+        size = attachment.size
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise InvalidChange(f"attachment size must be a number of bytes, got {size!r}")
+    return value
+
+
 def _flag(name: str, value: Any) -> Any:
     if not isinstance(value, bool):
         raise InvalidChange(f"{name} must be true or false, got {value!r}")
@@ -131,6 +152,7 @@ UPDATABLE_FIELDS: dict[str, _Check] = {
     "escalated_at": _moment(required=False),
     "rca_delivered_at": _moment(required=False),
     "notes": _notes,
+    "attachments": _attachments,
 }
 
 _DRAFT_ONLY_FIELDS: dict[str, _Check] = {
@@ -209,14 +231,15 @@ _AUDIT_CONTEXT = 40
 
 
 def audit_changes(case: Case, changes: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """{field: {"old": ..., "new": ...}} for the fields whose value really changes; notes
-    as {"added": [...]}, long text as the part that differs (so the trail stays readable)."""
+    """{field: {"old": ..., "new": ...}} for the fields whose value really changes; notes and
+    attachments as {"added": [...]}, long text as the part that differs (so the trail stays
+    readable)."""
     recorded: dict[str, dict[str, Any]] = {}
     for name, new_value in changes.items():
         old_value = getattr(case, name)
         if old_value == new_value:
             continue
-        if name == "notes":
+        if name in ("notes", "attachments"):
             added = new_value[len(old_value) :]
             recorded[name] = {"added": [to_json_value(note) for note in added]}
         elif isinstance(old_value, str) and isinstance(new_value, str):
@@ -252,7 +275,7 @@ def _changed_part(old: str, new: str) -> tuple[str, str]:
 
 def creation_changes(case: Case) -> dict[str, dict[str, Any]]:
     """The audit record of a new case: every field that has a value, as old=None."""
-    skip = {"number", "version", "updated_at", "idempotency_key", "notes"}
+    skip = {"number", "version", "updated_at", "idempotency_key", "notes", "attachments"}
     return {
         f.name: {"old": None, "new": to_json_value(getattr(case, f.name))}
         for f in dataclasses.fields(Case)

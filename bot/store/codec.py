@@ -10,7 +10,7 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
-from bot.store.models import AuditEntry, Case, Note, Timer, utc
+from bot.store.models import Attachment, AuditEntry, Case, Note, Timer, utc
 
 CASE_DATETIME_FIELDS: frozenset[str] = frozenset(
     {
@@ -30,10 +30,11 @@ CASE_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Case))
 
 
 def to_json_value(value: Any) -> Any:
-    """A value as it appears in JSON: datetimes as UTC ISO strings, notes as objects."""
+    """A value as it appears in JSON: datetimes as UTC ISO strings, notes and attachments as
+    objects."""
     if isinstance(value, datetime):
         return utc(value).isoformat()
-    if isinstance(value, Note):
+    if isinstance(value, Note | Attachment):
         return value.to_dict()
     if isinstance(value, tuple):
         return [to_json_value(item) for item in value]
@@ -58,6 +59,7 @@ def case_from_dict(data: dict[str, Any]) -> Case:
     values["platform_level"] = bool(values["platform_level"])
     values["version"] = int(values["version"] or 1)
     values["notes"] = tuple(Note.from_dict(note) for note in values["notes"] or ())
+    values["attachments"] = tuple(Attachment.from_dict(a) for a in values["attachments"] or ())
     return Case(**values)
 
 

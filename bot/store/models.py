@@ -16,6 +16,7 @@ from cases import entity
 from cases.entity import (
     CASE_NUMBER_PREFIX,
     FIRST_CASE_SEQUENCE,
+    Attachment,
     Case,
     CaseDraft,
     Note,
@@ -31,6 +32,7 @@ __all__ = [
     "PRIORITIES",
     "SEVERITIES",
     "STATUSES",
+    "Attachment",
     "Case",
     "CaseDraft",
     "CaseStatus",

@@ -15,7 +15,9 @@ from actions.validation import concerns_interaction, conversation_id_problem, pa
         (" 3F2B9C1E-8A4D-4E5F-9B6A-1C2D3E4F5A6B ", None),
         ("", "it is empty"),
         ("3f2b9c1e-8a4d", "it has 12 hexadecimal digits; a conversation ID has 32"),
-        ("3f2b9c1e8a4d4e5f9b6a1c2d3e4f5a6b", "its dashes are misplaced"),
+        ("3f2b9c1e8a4d4e5f9b6a1c2d3e4f5a6b", None),  # no dashes: accepted, normalised
+        ("{3f2b9c1e-8a4d-4e5f-9b6a-1c2d3e4f5a6b}", None),  # braces too
+        ("3f2b9c1e8a4d-4e5f9b6a-1c2d3e4f5a6b", "its dashes are misplaced"),
         ("3f2b9c1e-8a4d-4e5f-9b6a-1c2d3e4f5a6g", "(“g”)"),
         ("ｃａｌｌ-１２３", "characters a conversation ID never has"),
         ("show my cases", "reads like a sentence"),

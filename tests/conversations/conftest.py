@@ -80,6 +80,21 @@ class Person:
             )
         )
 
+    def press(self, outbound: Outbound, label: str) -> list[Outbound]:
+        """Press the button labelled `label` on a message the assistant sent."""
+        button = next(b for b in outbound.buttons if b.label == label)
+        return self.engine.handle(
+            Inbound(
+                sender_id=self.slack_id,
+                text=button.label,
+                conversation_key=self.key,
+                received_at=self.engine.clock(),
+                channel="test",
+                action=button.action_id,
+                action_value=button.value,
+            )
+        )
+
 
 @pytest.fixture
 def person(engine: Engine):  # type: ignore[no-untyped-def]

@@ -118,6 +118,7 @@ def test_a_confirmed_case_is_still_there_after_a_restart(person, store, data_dir
     ana.say("Reports in the analytics view load very slowly, but exports still work fine")
     for answer in (
         "Supervisors wait minutes for each report every morning",
+        "skip",
         "yes please",
         "yes, create the case",
     ):

@@ -41,6 +41,7 @@ def test_scripted_chat_creates_a_case_that_survives_a_restart(nlu_service, tmp_p
         [
             "Reports in the analytics view load very slowly, but exports still work fine",
             "Supervisors wait minutes for each report every morning",
+            "skip",
             "yes",
             "1",
             "/quit",
@@ -90,6 +91,7 @@ def test_staff_verbs_in_the_terminal_record_restoration_and_deliver_the_rca(
         [
             "Reports in the analytics view load very slowly, but exports still work fine",
             "Supervisors wait minutes for each report every morning",
+            "skip",
             "yes",
             "1",
             "/staff U0STAFF1 severity CS-1001 1 whole org affected",

@@ -16,6 +16,7 @@ def test_edit_asks_which_detail_with_a_button_for_each(person) -> None:  # type:
         "Description",
         "Business impact",
         "Conversation ID",
+        "What you tried / what changed",
         "Severity",
         "Nothing, show the summary",
     ]
@@ -45,5 +46,5 @@ def test_an_unclear_choice_asks_again_which_detail(person) -> None:  # type: ign
 @freeze_time("2026-11-17T15:00:00+00:00")
 def test_nothing_to_change_shows_the_summary_again(person) -> None:  # type: ignore[no-untyped-def]
     ana = at_the_summary(person)
-    ana.say("edit")
-    assert "case_summary" in kinds(ana.say("/affirm"))
+    which = one(ana.say("edit"), "edit_case")
+    assert "case_summary" in kinds(ana.press(which, "Nothing, show the summary"))

@@ -12,10 +12,11 @@ IMPACT = "Supervisors wait minutes for each report every morning"
 
 
 def at_the_summary(person):  # type: ignore[no-untyped-def]
-    """Ana reports, gives the impact, accepts the severity: the summary asks to confirm."""
+    """Ana reports, gives the impact, skips the background, accepts the severity: the summary."""
     ana = person("U01AAA")
     ana.say(REPORT)
     ana.say(IMPACT)
+    ana.say("skip")  # nothing to add before the severity
     assert "case_summary" in kinds(ana.say("yes"))
     return ana
 
@@ -75,4 +76,5 @@ def test_the_critical_offer_neither_opens_nor_cancels_on_an_unclear_reply(
     assert "Shall I open it as High now?" in asked.text
     assert [b.label for b in asked.buttons] == ["Yes", "No", "It isn't Critical"]
     assert store.cases.list_cases() == []
-    assert "case_summary" in kinds(ana.say("yes"))  # the High case's summary, to confirm
+    assert "utter_ask_background" in kinds(ana.say("yes"))  # opening it as High
+    assert "case_summary" in kinds(ana.say("skip"))  # the High case's summary, to confirm

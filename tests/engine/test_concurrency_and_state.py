@@ -14,6 +14,7 @@ def test_simultaneous_confirmations_create_one_case(nlu, talk, store) -> None:
     ana = talk("U01AAA")
     ana.say(REPORT)
     ana.say("skip")
+    ana.say("skip")  # nothing to add to the background
     ana.say("yes")  # the summary waits for confirmation
     results: list[list[str]] = []
     barrier = threading.Barrier(2)

@@ -12,7 +12,7 @@ from bot.engine import Engine
 from tests.engine.conftest import Conversation, Parse, by_kind
 
 REPORT = (
-    "Wallboard totals for the billing queue are wrong since Monday and the team leads "
+    "Wallboard totals for the billing queue are wrong since Monday, the team leads "
     "now count the waiting customers by hand every hour, which is slow and error prone"
 )
 
@@ -39,6 +39,7 @@ def test_due_time_in_the_requesters_zone(nlu, store, now_utc: str, requester: st
         engine = Engine(store=store, directory=load_directory(), nlu=nlu)  # wall clock
         conversation = Conversation(engine, requester, "D-due", lambda: datetime.now(UTC))
         conversation.say(REPORT)
+        conversation.say("skip")  # nothing to add to the background
         conversation.say("yes")  # severity Medium
         created = by_kind(conversation.say("yes"), "case_created")
     assert f"due by {told} (your time)" in created.text

@@ -35,6 +35,7 @@ def test_critical_goes_to_the_phone_and_never_becomes_a_critical_case(nlu, talk,
 
     asked = ana.say("yes")  # open it as High now
     assert "conversation ID" in asked[-1].text
+    assert "utter_ask_background" in [r.kind for r in ana.say("skip")]  # conversation ID
     summary = by_kind(ana.say("skip"), "case_summary")  # severity High is already chosen
     assert "Severity 2 – High" in summary.text
     created = by_kind(ana.say("yes"), "case_created")
@@ -84,6 +85,7 @@ def test_several_problems_are_taken_one_at_a_time(nlu, talk, store) -> None:
     assert by_kind(opening, "several_issues").data["issues"] == [first, second]
     assert "one at a time" in opening[0].text
     ana.say("Managers plan staffing on these numbers")  # business impact
+    ana.say("skip")  # nothing to add to the background
     ana.say("yes")  # severity
     done = ana.say("yes")  # confirm
     assert by_kind(done, "case_created").case_number == "CS-1001"
@@ -153,6 +155,7 @@ def test_a_contact_can_say_it_is_not_critical_after_all(nlu, talk, store) -> Non
     withdrawn = by_kind(replies, "critical_alert_withdrawn")
     assert withdrawn.audience is Audience.STAFF
     ana.say("skip")  # conversation ID
+    ana.say("skip")  # nothing to add to the background
     nlu.add(Parse(text="medium", intent="change_severity"))
     summary = by_kind(ana.say("medium"), "case_summary")
     assert "Severity 3 – Medium" in summary.text
@@ -168,6 +171,7 @@ def test_edit_changes_only_the_chosen_detail(nlu, talk, store) -> None:
     ana = talk("U01AAA")
     ana.say(REPORT)
     ana.say("skip")
+    ana.say("skip")  # nothing to add to the background
     summary = by_kind(ana.say("yes"), "case_summary")
     which = by_kind(ana.press(summary, "edit_case"), "edit_case")
     asked = ana.press(which, "edit_description")

@@ -37,7 +37,7 @@ staff:
 """
 
 REPORT = (
-    "Wallboard totals for the billing queue are wrong since Monday and the team leads "
+    "Wallboard totals for the billing queue are wrong since Monday, the team leads "
     "now count the waiting customers by hand every hour, which is slow and error prone"
 )
 OUTAGE = "Nobody in the company can log in to the agent desktop, we can't take any calls"
@@ -91,6 +91,7 @@ def speaker(
 
 def open_medium_case(say: Callable[[str], list[Outbound]]) -> Outbound:
     say(REPORT)
+    say("skip")  # nothing to add to the background
     say("yes")  # the suggested Medium
     return by_kind(say("yes"), "case_created")
 

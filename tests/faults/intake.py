@@ -31,6 +31,7 @@ MAX_INTAKE_TURNS = 8
 ANSWERS = {
     "utter_ask_business_impact": IMPACT,
     "utter_ask_conversation_id": "skip",
+    "utter_ask_background": "skip",
     "ask_severity": "yes",
 }
 

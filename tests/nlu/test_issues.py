@@ -30,3 +30,26 @@ def test_issue_count(text: str, count: int) -> None:
 def test_each_span_is_the_text_of_one_problem() -> None:
     spans = split_issues("1) the ivr plays the wrong prompt 2) the wfm schedule did not publish")
     assert spans == ["1) the ivr plays the wrong prompt", "2) the wfm schedule did not publish"]
+
+
+def test_no_problem_keeps_a_dangling_conjunction() -> None:
+    spans = split_issues("Calls drop after 30 seconds, and also the wallboard is blank and")
+    assert spans[0] == "Calls drop after 30 seconds"
+    assert not spans[-1].endswith(" and")
+
+
+def test_a_statement_about_both_problems_goes_with_each() -> None:
+    spans = split_issues(
+        "Two problems: the wallboard shows wrong totals and the IVR drops callers. "
+        "We can still work around both."
+    )
+    assert spans == [
+        "the wallboard shows wrong totals. We can still work around both.",
+        "the IVR drops callers. We can still work around both.",
+    ]
+
+
+@pytest.mark.parametrize("text", [" " * 100_000 + "x", ", " * 50_000, " \n" * 50_000 + "x"])
+def test_100_kb_of_blanks_splits_into_nothing(text: str) -> None:
+    # Quadratic patterns take minutes on these; the split must stay linear.
+    assert split_issues(text) == []

@@ -447,6 +447,8 @@ def open_case(slack: SlackDriver, *, user: str = "U01AAA") -> tuple[str, Call]:
     slack.dm(user, REPORT)
     last_post(slack, channel=dm, containing="business impact")
     slack.dm(user, IMPACT)
+    last_post(slack, channel=dm, containing="Anything support should know")
+    slack.dm(user, "skip")
     question = last_post(slack, channel=dm, containing="Shall I use Severity 3")
     slack.click(question, user, label="Yes")
     summary = last_post(slack, channel=dm, containing="ready to open")

@@ -21,6 +21,8 @@ def test_report_to_case_to_staff_card_with_due_time(slack, fake_slack, store, nl
     assert "largely unaffected" in text_of(suggestion)
     last_post(slack, channel="D01AAA", containing="business impact")
     slack.dm("U01AAA", IMPACT)
+    last_post(slack, channel="D01AAA", containing="Anything support should know")
+    slack.dm("U01AAA", "skip")
     question = last_post(slack, channel="D01AAA", containing="Shall I use Severity 3")
     assert "Severity 2 – High" in text_of(question)  # a way to change the suggestion
     slack.click(question, "U01AAA", label="Yes")
@@ -113,7 +115,8 @@ def test_staff_and_requester_talk_through_their_threads(slack, fake_slack, store
     slack.dm("U01AAA", "thanks, same in the other dashboard")
     back = last_post(slack, channel=STAFF_CHANNEL, containing="other dashboard")
     assert back["thread_ts"] == card.response["ts"]
-    assert "Ana Ruiz (requester)" in back["text"]
+    assert f"Update on {number} from Ana Ruiz" in back["text"]
+    assert store.cases.get_case(number).notes[-1].text == "thanks, same in the other dashboard"
 
 
 def test_staff_modals_request_info_propose_and_change_severity(slack, fake_slack, store) -> None:
@@ -155,6 +158,9 @@ def test_mention_keeps_the_conversation_in_its_thread(slack, fake_slack, store) 
     assert suggestion["thread_ts"] == ts
 
     slack.channel_message("U01AAA", "C0GENERAL", IMPACT, thread_ts=ts)  # no mention needed
+    background = last_post(slack, channel="C0GENERAL", containing="Anything support should know")
+    assert background["thread_ts"] == ts
+    slack.channel_message("U01AAA", "C0GENERAL", "skip", thread_ts=ts)
     question = last_post(slack, channel="C0GENERAL", containing="Shall I use Severity 3")
     assert question["thread_ts"] == ts
 

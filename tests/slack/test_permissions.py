@@ -66,6 +66,8 @@ def test_someone_else_cannot_answer_my_question(slack, fake_slack, store) -> Non
         "Our 40 supervisors can't trust the live numbers so they check reports every hour",
         thread_ts=ts,
     )
+    last_post(slack, channel="C0GENERAL", containing="Anything support should know")
+    slack.channel_message("U01AAA", "C0GENERAL", "skip", thread_ts=ts)
     question = last_post(slack, channel="C0GENERAL", containing="Shall I use Severity 3")
     slack.click(question, "U01AAA", label="Yes")
     summary = last_post(slack, channel="C0GENERAL", containing="ready to open")
@@ -81,6 +83,8 @@ def test_a_forged_button_value_claiming_another_owner_is_refused(slack, fake_sla
     slack.dm("U01AAA", REPORT)
     last_post(slack, channel="D01AAA", containing="business impact")
     slack.dm("U01AAA", "Our 40 supervisors can't trust the live numbers so they check reports")
+    last_post(slack, channel="D01AAA", containing="Anything support should know")
+    slack.dm("U01AAA", "skip")
     question = last_post(slack, channel="D01AAA", containing="Shall I use Severity 3")
     slack.click(question, "U01AAA", label="Yes")
     summary = last_post(slack, channel="D01AAA", containing="ready to open")
@@ -104,6 +108,8 @@ def test_garbage_button_values_change_nothing(slack, fake_slack, store) -> None:
     slack.dm("U01AAA", REPORT)
     question = last_post(slack, channel="D01AAA", containing="business impact")
     slack.dm("U01AAA", "Our 40 supervisors can't trust the live numbers so they check reports")
+    last_post(slack, channel="D01AAA", containing="Anything support should know")
+    slack.dm("U01AAA", "skip")
     question = last_post(slack, channel="D01AAA", containing="Shall I use Severity 3")
     response = slack.click(question, "U01AAA", label="Yes", value="{not json")
     assert response.status == 200

@@ -54,6 +54,8 @@ def confirm_report(slack: SlackDriver) -> str:
     slack.dm("U04AAA", REPORT)
     last_post(slack, channel=NINA_DM, containing="business impact")
     slack.dm("U04AAA", IMPACT)
+    last_post(slack, channel=NINA_DM, containing="Anything support should know")
+    slack.dm("U04AAA", "skip")
     question = last_post(slack, channel=NINA_DM, containing="Shall I use Severity 3")
     slack.click(question, "U04AAA", label="Yes")
     summary = last_post(slack, channel=NINA_DM, containing="ready to open")

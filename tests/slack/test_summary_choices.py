@@ -10,6 +10,8 @@ def reach_summary(slack, user: str = "U01AAA"):  # type: ignore[no-untyped-def]
     slack.dm(user, REPORT)
     last_post(slack, channel=dm, containing="business impact")
     slack.dm(user, IMPACT)
+    last_post(slack, channel=dm, containing="Anything support should know")
+    slack.dm(user, "skip")
     question = last_post(slack, channel=dm, containing="Shall I use Severity 3")
     slack.click(question, user, label="Yes")
     return last_post(slack, channel=dm, containing="ready to open")

@@ -32,6 +32,8 @@ def test_server_errors_are_retried_and_a_lost_message_does_not_stop_the_rest(
     # Slack keeps failing for the first message: it is dropped (logged), the next still goes.
     fake_slack.fail_next("chat.postMessage", status=500, retry_after=None, times=3)
     slack.dm("U01AAA", "Our 40 supervisors can't trust the live numbers so they check reports")
+    assert last_post(slack, channel="D01AAA", containing="Anything support should know")
+    slack.dm("U01AAA", "skip")  # nothing to add to the background
     assert last_post(slack, channel="D01AAA", containing="Shall I use Severity 3")
 
 
