@@ -156,21 +156,37 @@ def acknowledge(case: Case, *, staff_id: str, now: datetime) -> Change:
     return _change(case, "take", fields, EventKind.TAKEN, actor_id=staff_id, now=now)
 
 
-def request_info(case: Case, *, staff_id: str, question: str, now: datetime) -> Change:
+def _support_writes(
+    case: Case,
+    *,
+    action: str,
+    event_kind: EventKind,
+    status: CaseStatus,
+    note_kind: NoteKind,
+    staff_id: str,
+    text: str,
+    now: datetime,
+) -> Change:
+    """Support writes to the customer and the case changes status (a question, a proposal)."""
     _require_active(case)
     fields = {
-        "status": CaseStatus.WAITING_ON_CUSTOMER.value,
-        "notes": _note(case, NoteKind.STAFF_QUESTION, staff_id, question, now),
+        "status": status.value,
+        "notes": _note(case, note_kind, staff_id, text, now),
         **_support_spoke(case, now),
     }
-    return _change(
+    return _change(case, action, fields, event_kind, actor_id=staff_id, now=now, text=text.strip())
+
+
+def request_info(case: Case, *, staff_id: str, question: str, now: datetime) -> Change:
+    return _support_writes(
         case,
-        "request_info",
-        fields,
-        EventKind.INFO_REQUESTED,
-        actor_id=staff_id,
+        action="request_info",
+        event_kind=EventKind.INFO_REQUESTED,
+        status=CaseStatus.WAITING_ON_CUSTOMER,
+        note_kind=NoteKind.STAFF_QUESTION,
+        staff_id=staff_id,
+        text=question,
         now=now,
-        text=question.strip(),
     )
 
 
@@ -237,20 +253,15 @@ def attach(
 
 
 def propose_resolution(case: Case, *, staff_id: str, proposal: str, now: datetime) -> Change:
-    _require_active(case)
-    fields = {
-        "status": CaseStatus.RESOLUTION_PROPOSED.value,
-        "notes": _note(case, NoteKind.PROPOSAL, staff_id, proposal, now),
-        **_support_spoke(case, now),
-    }
-    return _change(
+    return _support_writes(
         case,
-        "propose_resolution",
-        fields,
-        EventKind.RESOLUTION_PROPOSED,
-        actor_id=staff_id,
+        action="propose_resolution",
+        event_kind=EventKind.RESOLUTION_PROPOSED,
+        status=CaseStatus.RESOLUTION_PROPOSED,
+        note_kind=NoteKind.PROPOSAL,
+        staff_id=staff_id,
+        text=proposal,
         now=now,
-        text=proposal.strip(),
     )
 
 

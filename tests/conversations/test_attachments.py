@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from freezegun import freeze_time
 
 from bot.messages import Audience, Inbound, Outbound, SharedFile
-from bot.store.models import CaseDraft
 from tests.conversations.conftest import Person, kinds, one, texts
+from tests.conversations.test_case_conversations import open_case as open_shared_case
 
 MONDAY_0900_CHICAGO = datetime(2026, 11, 16, 15, 0, tzinfo=UTC)
 THREAD = "C0GENERAL:1763478000.000100"
@@ -48,22 +48,10 @@ def pending_files(store, key: str):  # type: ignore[no-untyped-def]
 
 
 def open_case(store, *, origin_thread: str = "D-U01AAA") -> str:  # type: ignore[no-untyped-def]
-    draft = CaseDraft(
-        org_short_name="acme",
-        org_id="0f8fad5b-d9cb-469f-a165-70867728950e",
-        requester_id="U01AAA",
-        requester_name="Ana Ruiz",
-        title="Calls drop after 30 seconds",
-        description="Inbound calls on the billing queue drop after 30 seconds",
-        business_impact="Agents call customers back; the team is much slower",
-        severity=3,
-        priority="medium",
-        origin_thread=origin_thread,
+    """A Medium case opened from `origin_thread`."""
+    return open_shared_case(
+        store, priority="medium", severity=3, key=origin_thread, thread=origin_thread
     )
-    case, _ = store.cases.create_case(
-        draft, idempotency_key=origin_thread, actor_id="U01AAA", now=MONDAY_0900_CHICAGO
-    )
-    return case.number
 
 
 @freeze_time("2026-11-17T15:00:00+00:00")

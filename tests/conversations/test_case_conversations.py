@@ -16,7 +16,9 @@ from tests.conversations.conftest import Person, kinds, one, texts
 MONDAY_0900_CHICAGO = datetime(2026, 11, 16, 15, 0, tzinfo=UTC)
 
 
-def open_case(store, *, priority: str = "high", severity: int = 2, key: str = "k") -> str:  # type: ignore[no-untyped-def]
+def open_case(  # type: ignore[no-untyped-def]
+    store, *, priority: str = "high", severity: int = 2, key: str = "k", thread: str = "D-U01AAA"
+) -> str:
     draft = CaseDraft(
         org_short_name="acme",
         org_id="0f8fad5b-d9cb-469f-a165-70867728950e",
@@ -27,7 +29,7 @@ def open_case(store, *, priority: str = "high", severity: int = 2, key: str = "k
         business_impact="Agents call customers back; the team is much slower",
         severity=severity,
         priority=priority,
-        origin_thread="D-U01AAA",
+        origin_thread=thread,
     )
     case, _ = store.cases.create_case(
         draft, idempotency_key=key, actor_id="U01AAA", now=MONDAY_0900_CHICAGO
