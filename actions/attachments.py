@@ -17,6 +17,7 @@ from rasa_sdk import Tracker
 
 from actions.ports import PersonView, find_person
 from actions.runtime import current
+from actions.texts import joined
 from cases import operations as ops
 from cases.entity import Attachment, Case
 from cases.errors import CaseError
@@ -41,10 +42,7 @@ def may_attach(person: PersonView | None, case: Case) -> bool:
 
 def files_text(attachments: Sequence[Attachment]) -> str:
     """The files with their sizes: "report.pdf (12 KB)", "a.log (2 KB) and b.png (1.2 MB)"."""
-    labels = [a.label for a in attachments]
-    if len(labels) <= 1:
-        return "".join(labels)
-    return ", ".join(labels[:-1]) + " and " + labels[-1]
+    return joined([a.label for a in attachments])
 
 
 def attached_text(case_number: str, attachments: Sequence[Attachment]) -> str:

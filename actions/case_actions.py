@@ -23,7 +23,7 @@ from actions.texts import STATUS_LABELS, case_line, local_time, severity_text
 from cases import operations as ops
 from cases.entity import Case
 from cases.errors import CaseError
-from cases.vocabulary import ACTIVE_STATUSES, CaseStatus, NoteKind, Priority, UpdatedBy
+from cases.vocabulary import ACTIVE_STATUS_VALUES, CaseStatus, NoteKind, Priority, UpdatedBy
 from policy.contacts import ContactAction
 from policy.escalation import EscalationCase, EscalationReason, check_escalation
 from policy.priority import PHONE_PATH, priority_change_path
@@ -77,7 +77,7 @@ class ActionCaseStatus(Action):
         cases = current().store.cases.list_cases(
             org_short_name=person.org_short_name,
             requester_id=None if whole_org else person.slack_id,
-            statuses=sorted(status.value for status in ACTIVE_STATUSES),
+            statuses=ACTIVE_STATUS_VALUES,
         )
         scope = f"{person.org_short_name}'s open cases" if whole_org else "Your open cases"
         if not cases:

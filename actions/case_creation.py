@@ -22,7 +22,7 @@ from actions.followups import schedule_response_reminder
 from actions.ports import PersonView, now, organization_targets, phone_line, staff_channel
 from actions.replies import CONFIRM_BUTTONS, STAFF, YES_NO_BUTTONS, button, quote, say
 from actions.runtime import current
-from actions.texts import ROLE_LABELS, local_time, severity_text
+from actions.texts import ROLE_LABELS, local_time, optional_details, severity_text
 from actions.understanding import read, to_parse_data
 from actions.validation import NOT_PROVIDED, parse_severity, split_background
 from cases.entity import CaseDraft
@@ -75,12 +75,7 @@ def summary_text(draft: CaseDraft, person: PersonView) -> str:
             else quote(draft.business_impact, limit=600)
         ),
     ]
-    if draft.conversation_id:
-        lines.append(f"  Conversation ID: {draft.conversation_id}")
-    if draft.troubleshooting:
-        lines.append(f"  Already tried: {quote(draft.troubleshooting, limit=400)}")
-    if draft.environment_changes:
-        lines.append(f"  Recent changes: {quote(draft.environment_changes, limit=400)}")
+    lines += [f"  {label}: {quote(text, limit=400)}" for label, text in optional_details(draft)]
     lines.append("Shall I open it? (Confirm / Edit / Cancel)")
     return "\n".join(lines)
 
@@ -236,12 +231,7 @@ def staff_handoff_text(case: Any, person: PersonView, due_text: str | None) -> s
         f"Description: {quote(case.description, limit=800)}",
         f"Business impact: {quote(case.business_impact, limit=500)}",
     ]
-    if case.conversation_id:
-        lines.append(f"Conversation ID: {case.conversation_id}")
-    if case.troubleshooting:
-        lines.append(f"Already tried: {quote(case.troubleshooting, limit=500)}")
-    if case.environment_changes:
-        lines.append(f"Recent changes: {quote(case.environment_changes, limit=500)}")
+    lines += [f"{label}: {quote(text, limit=500)}" for label, text in optional_details(case)]
     if case.attachments:
         lines.append("Attachments: " + ", ".join(a.label for a in case.attachments))
     if due_text:

@@ -32,14 +32,18 @@ def severity_text(value: int | str | None) -> str:
     return f"Severity {int(severity)} – {severity_label(severity)}"
 
 
-def people_list(people: list[Any]) -> str:
-    """ "Ann (primary) and Bo (backup)" from PersonView-like records."""
-    parts = [
-        f"{p.name} ({'primary' if p.role == 'designated_primary' else 'backup'})" for p in people
-    ]
+def joined(parts: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def people_list(people: list[Any]) -> str:
+    """ "Ann (primary) and Bo (backup)" from PersonView-like records."""
+    return joined(
+        [f"{p.name} ({'primary' if p.role == 'designated_primary' else 'backup'})" for p in people]
+    )
 
 
 def case_line(case: Any, tz: ZoneInfo) -> str:
@@ -49,3 +53,14 @@ def case_line(case: Any, tz: ZoneInfo) -> str:
         f"{case.number} · {severity_text(case.severity)} · {status} · {case.title} "
         f"(last update {updated})"
     )
+
+
+def optional_details(record: Any) -> list[tuple[str, str]]:
+    """(label, text) of the details a case or draft may carry, in the order people see them:
+    the summary, the staff handoff and the staff card all show these."""
+    details = [
+        ("Conversation ID", record.conversation_id),
+        ("Already tried", record.troubleshooting),
+        ("Recent changes", record.environment_changes),
+    ]
+    return [(label, str(text)) for label, text in details if text]

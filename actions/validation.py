@@ -17,6 +17,7 @@ from actions.common import INTAKE_FORM
 from actions.replies import button, say
 from actions.texts import severity_text
 from nlu.entities import normalise_uuid
+from nlu.impact_text import sentences
 from policy.severity import Severity
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -62,7 +63,6 @@ _CHANGE = re.compile(
     r"deploy(?:ed)?|new (?:version|release|firmware|router|firewall)|switched|moved)\b",
     re.IGNORECASE,
 )
-_SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
 
 
 def says_nothing(text: str) -> bool:
@@ -74,9 +74,9 @@ def split_background(text: str) -> tuple[str | None, str | None]:
     """(troubleshooting done, recent changes) from one answer, sentence by sentence."""
     if not text or says_nothing(text):
         return None, None
-    sentences = [part.strip() for part in _SENTENCES.findall(text) if part.strip()]
-    changes = [sentence for sentence in sentences if _CHANGE.search(sentence)]
-    tried = [sentence for sentence in sentences if sentence not in changes]
+    parts = sentences(text)
+    changes = [sentence for sentence in parts if _CHANGE.search(sentence)]
+    tried = [sentence for sentence in parts if sentence not in changes]
     return (" ".join(tried) or None), (" ".join(changes) or None)
 
 

@@ -43,6 +43,8 @@ class NoteKind(StrEnum):
 ACTIVE_STATUSES: frozenset[CaseStatus] = frozenset(
     {CaseStatus.OPEN, CaseStatus.WAITING_ON_CUSTOMER, CaseStatus.RESOLUTION_PROPOSED}
 )
+# The same, as the plain strings stores filter on (sorted, so a query reads the same each time).
+ACTIVE_STATUS_VALUES: tuple[str, ...] = tuple(sorted(status.value for status in ACTIVE_STATUSES))
 PRIORITIES: frozenset[str] = frozenset(priority.value for priority in Priority)
 STATUSES: frozenset[str] = frozenset(status.value for status in CaseStatus)
 SEVERITIES: frozenset[int] = frozenset({1, 2, 3, 4})

@@ -25,10 +25,15 @@ _IMPACT = re.compile(
 _CLAUSE = re.compile(r"[^,;]+(?:[,;]|$)")
 
 
+def sentences(text: str) -> list[str]:
+    """The text's sentences, stripped, in order."""
+    return [part.strip() for part in _SENTENCE.findall(text) if part.strip()]
+
+
 def impact_statement(text: str) -> str | None:
     """The impact sentences (or, in one sentence, clauses) after the first, which says what
     is broken; None when there are none."""
-    parts = [part.strip() for part in _SENTENCE.findall(text) if part.strip()]
+    parts = sentences(text)
     if len(parts) < 2:
         parts = [part.strip(" ,;") for part in _CLAUSE.findall(text) if part.strip(" ,;")]
     if len(parts) < 2:

@@ -35,6 +35,7 @@ from bot.store.models import utc
 from cases import operations as ops
 from cases.entity import Attachment, Case
 from cases.errors import CaseError
+from cases.vocabulary import ACTIVE_STATUS_VALUES
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,6 @@ MAX_NAME_CHARS = 500
 MAX_LINK_CHARS = 4000
 INTAKE_LOOPS = frozenset({"case_intake_form", "severity_questions_form"})
 INTAKE_CONFIRMATIONS = frozenset({"create_case", "edit_field", "open_as_high"})
-ACTIVE_STATUSES = ("open", "waiting_on_customer", "resolution_proposed")
 UNKNOWN_MIMETYPE = "application/octet-stream"
 
 
@@ -182,7 +182,7 @@ class FileDesk:
     def _case_of_conversation(self, key: str) -> Case | None:
         cases = [
             c
-            for c in self.port.store.cases.list_cases(statuses=ACTIVE_STATUSES)
+            for c in self.port.store.cases.list_cases(statuses=ACTIVE_STATUS_VALUES)
             if c.origin_thread == key
         ]
         return cases[-1] if cases else None

@@ -288,7 +288,9 @@ class StaffDesk:
             action=change.action,
         )
         requester_text += self._schedule_followups(change.action, updated, context.targets)
-        return self._announce(updated, staff, requester_text, kind=kind, action=change.action)
+        return self._announce(
+            updated, staff, requester_text, kind=kind, action=change.action, tz=tz
+        )
 
     def _schedule_followups(self, action: str, case: Case, targets: OrganizationTargets) -> str:
         """Closure timers for the states that close by themselves; returns text to add."""
@@ -305,7 +307,14 @@ class StaffDesk:
         return ""
 
     def _announce(
-        self, case: Case, staff: PersonView, requester_text: str, *, kind: str, action: str
+        self,
+        case: Case,
+        staff: PersonView,
+        requester_text: str,
+        *,
+        kind: str,
+        action: str,
+        tz: ZoneInfo,
     ) -> list[Outbound]:
         to_requester = Outbound(
             audience=Audience.REQUESTER,
@@ -317,7 +326,7 @@ class StaffDesk:
         )
         due = ""
         if case.response_due_at and case.acknowledged_at is None:
-            due_at = local_time(case.response_due_at, self.port.case_zone(case))
+            due_at = local_time(case.response_due_at, tz)
             due = f" Initial response due {due_at}."
         receipt = Outbound(
             audience=Audience.STAFF,

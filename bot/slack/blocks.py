@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.messages import Outbound
 from bot.slack import interactive as ix
 from bot.slack.mrkdwn import escape, escape_plain, mention
+from policy.calendar import local_time as policy_local_time
 from policy.severity import severity_label as policy_label
 
 SECTION_LIMIT = 2900
@@ -57,10 +58,8 @@ def severity_label(value: int | None) -> str:
 
 
 def local_time(moment: datetime | None, tz: ZoneInfo) -> str:
-    if moment is None:
-        return "—"
-    local = moment.astimezone(tz)
-    return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or str(tz))
+    """The policy's reading of a time ("Mon 23 Nov 2026, 10:30 CST"); a dash when unset."""
+    return "—" if moment is None else policy_local_time(moment, tz)
 
 
 # ---- conversation messages --------------------------------------------------------------

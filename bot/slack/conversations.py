@@ -13,6 +13,7 @@ from bot.messages import Audience, Outbound, SharedFile
 from bot.slack import blocks
 from bot.slack.context import SlackPart
 from bot.slack.places import Place, place_of_message, plain_text, shared_files
+from cases.vocabulary import ACTIVE_STATUS_VALUES
 
 # Not ignored: "file_share" (a message with files), whose files are attached to the case.
 IGNORED_SUBTYPES = frozenset(
@@ -29,7 +30,6 @@ IGNORED_SUBTYPES = frozenset(
         "ekm_access_denied",
     }
 )
-ACTIVE_STATUSES = ("open", "waiting_on_customer", "resolution_proposed")
 # Replies that show a message began something new rather than continuing the case.
 NEW_TOPIC_KINDS = frozenset(
     {
@@ -134,7 +134,9 @@ class Conversations(SlackPart):
             return  # the engine already told staff (an update, an escalation, a handoff)
         cases = [
             c
-            for c in self.store.cases.list_cases(requester_id=user_id, statuses=ACTIVE_STATUSES)
+            for c in self.store.cases.list_cases(
+                requester_id=user_id, statuses=ACTIVE_STATUS_VALUES
+            )
             if c.origin_thread == place.conversation_key
         ]
         card = self.cards.card(cases[-1].number, "staff") if cases else None

@@ -6,8 +6,7 @@ from typing import Any
 
 from bot.slack import blocks
 from bot.slack.people import Gate, TimeZones
-
-OPEN_STATUSES = ("open", "waiting_on_customer", "resolution_proposed")
+from cases.vocabulary import ACTIVE_STATUS_VALUES
 
 
 def home_sections(*, store: Any, gate: Gate, user_id: str) -> list[tuple[str, list[Any]]]:
@@ -15,7 +14,7 @@ def home_sections(*, store: Any, gate: Gate, user_id: str) -> list[tuple[str, li
     if person is None:
         return []
     if person.is_staff:
-        open_cases = store.cases.list_cases(statuses=OPEN_STATUSES)
+        open_cases = store.cases.list_cases(statuses=ACTIVE_STATUS_VALUES)
         return [
             ("Cases assigned to you", [c for c in open_cases if c.assignee_id == user_id]),
             ("Open cases nobody has taken", [c for c in open_cases if not c.assignee_id]),
@@ -23,7 +22,7 @@ def home_sections(*, store: Any, gate: Gate, user_id: str) -> list[tuple[str, li
     sections = [("My cases", store.cases.list_cases(requester_id=user_id))]
     if person.is_designated and person.org is not None:
         org_cases = store.cases.list_cases(
-            org_short_name=person.org.short_name, statuses=OPEN_STATUSES
+            org_short_name=person.org.short_name, statuses=ACTIVE_STATUS_VALUES
         )
         sections.append((f"Open cases of {person.org.name}", org_cases))
     return sections

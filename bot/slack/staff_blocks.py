@@ -11,6 +11,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from actions.texts import optional_details
 from bot.slack import interactive as ix
 from bot.slack.blocks import (
     case_fields,
@@ -48,12 +49,9 @@ def staff_card(
         f"*Description:* {escape_plain(case.description, limit=1200)}",
         f"*Business impact:* {escape_plain(case.business_impact, limit=800)}",
     ]
-    if case.conversation_id:
-        details.append(f"*Conversation ID:* {escape(case.conversation_id)}")
-    if case.troubleshooting:
-        details.append(f"*Already tried:* {escape_plain(case.troubleshooting, limit=600)}")
-    if case.environment_changes:
-        details.append(f"*Recent changes:* {escape_plain(case.environment_changes, limit=600)}")
+    details += [
+        f"*{label}:* {escape_plain(text, limit=600)}" for label, text in optional_details(case)
+    ]
     if getattr(case, "attachments", ()):
         details.append(f"*Attachments:* {attachment_links(case.attachments)}")
     confidence = f"{nlu_confidence:.0%}" if nlu_confidence is not None else "n/a (typed fields)"
