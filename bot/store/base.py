@@ -8,18 +8,19 @@ method raises `StoreUnavailable` when the backing service is down; the bot turns
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from bot.store.errors import LockNotAcquired, StoreUnavailable
-from bot.store.models import AuditEntry, Case, CaseDraft, Lock, Timer
+from bot.store.models import AuditEntry, Case, CaseDraft, Lock, OutboxItem, Timer
 
 __all__ = [
     "CaseStore",
     "EventDeduplicator",
     "LockManager",
+    "Outbox",
     "Store",
     "StoreUnavailable",
     "TimerStore",
@@ -32,11 +33,19 @@ class CaseStore(Protocol):
     """Cases and their audit trail."""
 
     def create_case(
-        self, draft: CaseDraft, *, idempotency_key: str, actor_id: str, now: datetime
+        self,
+        draft: CaseDraft,
+        *,
+        idempotency_key: str,
+        actor_id: str,
+        now: datetime,
+        owed: Sequence[Mapping[str, Any]] = (),
     ) -> tuple[Case, bool]:
         """Create a case atomically, or return the one already created with this key.
 
         Returns (case, created). Numbers come from a durable sequence starting at CS-1001.
+        A new case also writes its outbox item (`outbox_id(number, 1)`, action "create", with
+        the `owed` messages) in the same step, so its cards can never be lost.
         """
         ...
 
@@ -53,12 +62,15 @@ class CaseStore(Protocol):
         changes: dict[str, Any],
         expected_version: int | None = None,
         action: str = "update",
+        owed: Sequence[Mapping[str, Any]] = (),
     ) -> Case:
         """Apply `changes` atomically and record an AuditEntry with old and new values.
 
-        Fields whose value does not change are ignored; when nothing changes, nothing is
-        recorded. Raises CaseNotFound, InvalidCaseNumber, InvalidChange or VersionConflict
-        (when `expected_version` is given and the case has moved on), changing nothing.
+        The same step writes the change's outbox item (`outbox_id(number, new version)`, with
+        the `owed` messages). Fields whose value does not change are ignored; when nothing
+        changes, nothing is recorded and nothing is owed. Raises CaseNotFound,
+        InvalidCaseNumber, InvalidChange or VersionConflict (when `expected_version` is given
+        and the case has moved on), changing nothing.
         """
         ...
 
@@ -168,6 +180,44 @@ class TimerStore(Protocol):
 
 
 @runtime_checkable
+class Outbox(Protocol):
+    """What case changes owe to people, kept until an adapter has delivered it.
+
+    Items are written by `CaseStore.create_case` / `update_case` together with the change.
+    Whoever delivers an item first claims it (a lease, so a crashed deliverer's item comes
+    back), reports progress message by message, and removes it when everything went out.
+    """
+
+    def get(self, item_id: str) -> OutboxItem | None:
+        """The item, or None when it was settled (or never existed)."""
+        ...
+
+    def due(self, now: datetime, *, limit: int = 100) -> list[OutboxItem]:
+        """Items available at `now` (the bot's clock) and not leased, oldest first."""
+        ...
+
+    def claim(self, item_id: str, *, lease_seconds: float) -> OutboxItem | None:
+        """Lease the item for `lease_seconds` of wall-clock time, even before it is available.
+
+        Exactly one caller gets the item while the lease runs (it runs out by itself, as a
+        lock does); None when it is leased by someone else or already settled.
+        """
+        ...
+
+    def advance(self, item_id: str, *, delivered: int) -> None:
+        """Record that the first `delivered` messages were accepted."""
+        ...
+
+    def retry(self, item_id: str, *, at: datetime, error: str) -> None:
+        """Give the lease back after a failure: available again at `at`, attempts + 1."""
+        ...
+
+    def settle(self, item_id: str) -> None:
+        """Everything went out: remove the item (no error when it is already gone)."""
+        ...
+
+
+@runtime_checkable
 class Store(Protocol):
     """The bundle the bot opens once: every sub-store on one backend."""
 
@@ -176,6 +226,7 @@ class Store(Protocol):
     dedup: EventDeduplicator
     locks: LockManager
     timers: TimerStore
+    outbox: Outbox
 
     def ping(self) -> None:
         """Return when the backend answers; raise StoreUnavailable otherwise."""

@@ -293,3 +293,10 @@ def require_json(name: str, value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as error:
         raise InvalidInput(f"{name} must be plain JSON data: {error}") from None
+
+
+def require_owed(owed: Any) -> str:
+    """The messages a change owes, as one JSON array of objects (validated before writing)."""
+    if isinstance(owed, str | bytes) or not all(isinstance(m, dict) for m in owed):
+        raise InvalidInput("owed must be a sequence of message dicts")
+    return require_json("owed", [dict(m) for m in owed])

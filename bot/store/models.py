@@ -8,7 +8,7 @@ All datetimes are timezone-aware and kept in UTC.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.store.errors import InvalidCaseNumber
@@ -29,6 +29,7 @@ from cases.vocabulary import PRIORITIES, SEVERITIES, STATUSES, CaseStatus, Prior
 __all__ = [
     "CASE_NUMBER_PREFIX",
     "FIRST_CASE_SEQUENCE",
+    "OUTBOX_GRACE",
     "PRIORITIES",
     "SEVERITIES",
     "STATUSES",
@@ -37,9 +38,11 @@ __all__ = [
     "CaseDraft",
     "CaseStatus",
     "Note",
+    "OutboxItem",
     "Priority",
     "UpdatedBy",
     "format_case_number",
+    "outbox_id",
     "utc",
 ]
 
@@ -84,3 +87,33 @@ class Timer:
     timer_id: str
     due_at: datetime
     payload: dict[str, Any] = field(default_factory=dict)
+
+
+# The turn that changed a case delivers what the change owes at once; the outbox worker steps
+# in only for items nobody settled within this time (a turn that died, Slack or the store down).
+OUTBOX_GRACE = timedelta(seconds=10)
+
+
+def outbox_id(case_number: str, version: int) -> str:
+    """The outbox item a case change writes: one per case version, so a replay adds none."""
+    return f"{case_number}:v{version}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutboxItem:
+    """What one case change owes to people: its cards shown as they now are, and `messages`.
+
+    `messages` are the adapter-neutral outbound messages (JSON dicts) the change produced;
+    `delivered` counts those already accepted, so a retry never sends one twice. `action` is
+    the audit action ("create" means the case's cards must first be posted).
+    """
+
+    item_id: str
+    case_number: str
+    version: int
+    action: str
+    messages: tuple[dict[str, Any], ...] = ()
+    delivered: int = 0
+    attempts: int = 0
+    available_at: datetime
+    last_error: str = ""

@@ -14,6 +14,8 @@ optional namespace (`?namespace=NAME` in the URL or `SUPPORTBOT_REDIS_NAMESPACE`
 | `seen:<event id>` | string | a Slack event id, expiring after its TTL |
 | `lock:<name>` | string | the owner token, expiring after the lock's TTL |
 | `timers:due`, `timers:data` | sorted set, hash | due time (microseconds) and payload per timer |
+| `outbox:item:<id>`, `outbox:available` | hash, zset | what a change owes; when it may be taken |
+| `outbox:lease:<id>` | string | held while someone delivers the item, expiring after the lease |
 | `directory:<fingerprint>` | hash | facts looked up about people, per directory file version |
 
 Atomicity: case creation and case updates are Lua scripts (create checks the idempotency key,
@@ -32,7 +34,7 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -48,11 +50,14 @@ from bot.store.errors import (
     VersionConflict,
 )
 from bot.store.models import (
+    CASE_NUMBER_PREFIX,
     FIRST_CASE_SEQUENCE,
+    OUTBOX_GRACE,
     AuditEntry,
     Case,
     CaseDraft,
     Lock,
+    OutboxItem,
     Timer,
     format_case_number,
     parse_case_number,
@@ -82,6 +87,10 @@ def _require_ttl(name: str, seconds: float) -> float:
     return float(seconds)
 
 
+def _microseconds(moment: datetime) -> int:
+    return (moment - _EPOCH) // _MICROSECOND
+
+
 def _encode_case(case: Case) -> str:
     data = case_to_dict(case)
     del data["number"]  # the number is the key; a script writes the data before it knows it
@@ -101,12 +110,19 @@ class RedisCaseStore:
         self._update = conn.client.register_script(lua.UPDATE_CASE)
 
     def create_case(
-        self, draft: CaseDraft, *, idempotency_key: str, actor_id: str, now: datetime
+        self,
+        draft: CaseDraft,
+        *,
+        idempotency_key: str,
+        actor_id: str,
+        now: datetime,
+        owed: Sequence[Mapping[str, Any]] = (),
     ) -> tuple[Case, bool]:
         draft = rules.validate_draft(draft)
         rules.require_text("idempotency_key", idempotency_key)
         rules.require_text("actor_id", actor_id)
         moment = rules.require_moment("now", now)
+        messages = rules.require_owed(owed)
         # The number is unknown until the script runs, so the stored data leaves it out.
         case = open_case(
             draft=draft,
@@ -123,6 +139,7 @@ class RedisCaseStore:
                     key("index", "all"),
                     key("index", "org", case.org_short_name),
                     key("index", "requester", case.requester_id),
+                    key("outbox", "available"),
                 ],
                 args=[
                     self._conn.prefix,
@@ -133,6 +150,9 @@ class RedisCaseStore:
                     moment.isoformat(),
                     actor_id,
                     rules.require_json("changes", rules.creation_changes(case)),
+                    CASE_NUMBER_PREFIX,
+                    messages,
+                    _microseconds(moment + OUTBOX_GRACE),
                 ],
                 client=client,
             )
@@ -159,10 +179,12 @@ class RedisCaseStore:
         changes: dict[str, Any],
         expected_version: int | None = None,
         action: str = "update",
+        owed: Sequence[Mapping[str, Any]] = (),
     ) -> Case:
         sequence, moment, wanted = rules.validate_update(
             number=number, actor_id=actor_id, action=action, now=now, changes=changes
         )
+        messages = rules.require_owed(owed)
         case_key = self._conn.key("case", sequence)
         for _ in range(UPDATE_ATTEMPTS):
             read_version, data = self._conn.call(
@@ -187,6 +209,7 @@ class RedisCaseStore:
                     action,
                     rules.require_json("changes", recorded),
                 ],
+                owed=[messages, _microseconds(moment + OUTBOX_GRACE)],
             )
             if written == 1:
                 return updated
@@ -199,19 +222,32 @@ class RedisCaseStore:
         )
 
     def _write_if_unchanged(
-        self, sequence: int, *, read_version: str, updated: Case, audit: list[str]
+        self,
+        sequence: int,
+        *,
+        read_version: str,
+        updated: Case,
+        audit: list[str],
+        owed: list[str | int],
     ) -> int:
         """1 when written, 0 when the case moved on since `read_version`, -1 when it is gone."""
         return int(
             self._conn.call(
                 lambda client: self._update(
-                    keys=[self._conn.key("case", sequence), self._conn.key("audit", sequence)],
+                    keys=[
+                        self._conn.key("case", sequence),
+                        self._conn.key("audit", sequence),
+                        self._conn.key("outbox", "available"),
+                    ],
                     args=[
                         read_version,
                         updated.version,
                         updated.status,
                         _encode_case(updated),
                         *audit,
+                        self._conn.prefix,
+                        updated.number,
+                        *owed,
                     ],
                     client=client,
                 )
@@ -473,6 +509,123 @@ class RedisTimerStore:
         return removed == 1
 
 
+def _outbox_item(item_id: str, fields: list[Any], score: Any) -> OutboxItem:
+    number, version, action, messages, delivered, attempts, error = fields
+    return OutboxItem(
+        item_id=item_id,
+        case_number=str(number),
+        version=int(version),
+        action=str(action),
+        messages=tuple(json.loads(messages)),
+        delivered=int(delivered),
+        attempts=int(attempts),
+        available_at=_EPOCH + int(float(score)) * _MICROSECOND,
+        last_error=str(error or ""),
+    )
+
+
+_ITEM_FIELDS = (
+    "case_number",
+    "version",
+    "action",
+    "messages",
+    "delivered",
+    "attempts",
+    "last_error",
+)
+
+
+class RedisOutbox:
+    """Items as hashes written by the case scripts; a lease is a key that expires by itself."""
+
+    def __init__(self, conn: RedisConnection) -> None:
+        self._conn = conn
+        self._available = conn.key("outbox", "available")
+        self._claim = conn.client.register_script(lua.CLAIM_OUTBOX)
+        self._advance = conn.client.register_script(lua.ADVANCE_OUTBOX)
+        self._retry = conn.client.register_script(lua.RETRY_OUTBOX)
+
+    def _item_key(self, item_id: str) -> str:
+        return self._conn.key("outbox", "item", item_id)
+
+    def _lease_key(self, item_id: str) -> str:
+        return self._conn.key("outbox", "lease", item_id)
+
+    def get(self, item_id: str) -> OutboxItem | None:
+        def read(client: Any) -> list[Any]:
+            pipe = client.pipeline(transaction=False)
+            pipe.hmget(self._item_key(item_id), _ITEM_FIELDS)
+            pipe.zscore(self._available, item_id)
+            return list(pipe.execute())
+
+        fields, score = self._conn.call(read)
+        if fields[0] is None or score is None:
+            return None
+        return _outbox_item(item_id, fields, score)
+
+    def due(self, now: datetime, *, limit: int = 100) -> list[OutboxItem]:
+        moment = _microseconds(rules.require_moment("now", now))
+        ids_scores = self._conn.call(
+            lambda client: client.zrangebyscore(
+                self._available, "-inf", moment, start=0, num=limit, withscores=True
+            )
+        )
+        if not ids_scores:
+            return []
+
+        def read(client: Any) -> list[Any]:
+            pipe = client.pipeline(transaction=False)
+            for item_id, _score in ids_scores:
+                pipe.hmget(self._item_key(item_id), _ITEM_FIELDS)
+                pipe.exists(self._lease_key(item_id))
+            return list(pipe.execute())
+
+        replies = self._conn.call(read)
+        items = []
+        for index, (item_id, score) in enumerate(ids_scores):
+            fields, leased = replies[2 * index], replies[2 * index + 1]
+            if fields[0] is not None and not leased:  # settled or leased meanwhile
+                items.append(_outbox_item(item_id, fields, score))
+        return items
+
+    def claim(self, item_id: str, *, lease_seconds: float) -> OutboxItem | None:
+        reply = self._conn.call(
+            lambda client: self._claim(
+                keys=[self._item_key(item_id), self._lease_key(item_id), self._available],
+                args=[_milliseconds(lease_seconds), item_id],
+                client=client,
+            )
+        )
+        if not reply or reply[0] is None or reply[-1] is None:
+            return None
+        return _outbox_item(item_id, list(reply[:-1]), reply[-1])
+
+    def advance(self, item_id: str, *, delivered: int) -> None:
+        self._conn.call(
+            lambda client: self._advance(
+                keys=[self._item_key(item_id)], args=[int(delivered)], client=client
+            )
+        )
+
+    def retry(self, item_id: str, *, at: datetime, error: str) -> None:
+        self._conn.call(
+            lambda client: self._retry(
+                keys=[self._item_key(item_id), self._lease_key(item_id), self._available],
+                args=[_microseconds(rules.require_moment("at", at)), error[:200], item_id],
+                client=client,
+            )
+        )
+
+    def settle(self, item_id: str) -> None:
+        def remove(client: Any) -> None:
+            pipe = client.pipeline(transaction=True)
+            pipe.delete(self._item_key(item_id), self._lease_key(item_id))
+            pipe.zrem(self._available, item_id)
+            pipe.execute()
+
+        self._conn.call(remove)
+
+
 class RedisStore:
     """Every sub-store on one Redis connection pool."""
 
@@ -497,6 +650,7 @@ class RedisStore:
         self.dedup = RedisDeduplicator(self._conn)
         self.locks = RedisLockManager(self._conn)
         self.timers = RedisTimerStore(self._conn)
+        self.outbox = RedisOutbox(self._conn)
 
     def directory_cache(
         self, *, fingerprint: str, ttl_seconds: float = DEFAULT_DIRECTORY_TTL_SECONDS

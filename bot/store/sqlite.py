@@ -11,7 +11,7 @@ import json
 import math
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,12 +23,15 @@ from bot.store.codec import case_from_dict, case_to_dict
 from bot.store.errors import CaseNotFound, InvalidInput, VersionConflict
 from bot.store.models import (
     FIRST_CASE_SEQUENCE,
+    OUTBOX_GRACE,
     AuditEntry,
     Case,
     CaseDraft,
     Lock,
+    OutboxItem,
     Timer,
     format_case_number,
+    outbox_id,
     parse_case_number,
 )
 from bot.store.sqlite_connection import SqliteDatabase
@@ -53,12 +56,19 @@ class SqliteCaseStore:
         self._db = db
 
     def create_case(
-        self, draft: CaseDraft, *, idempotency_key: str, actor_id: str, now: datetime
+        self,
+        draft: CaseDraft,
+        *,
+        idempotency_key: str,
+        actor_id: str,
+        now: datetime,
+        owed: Sequence[Mapping[str, Any]] = (),
     ) -> tuple[Case, bool]:
         draft = rules.validate_draft(draft)
         rules.require_text("idempotency_key", idempotency_key)
         rules.require_text("actor_id", actor_id)
         moment = rules.require_moment("now", now)
+        messages = rules.require_owed(owed)
         with self._db.write() as conn:
             row = conn.execute(
                 "SELECT data FROM cases WHERE idempotency_key = ?", (idempotency_key,)
@@ -93,6 +103,7 @@ class SqliteCaseStore:
             self._record(
                 conn, case.number, moment, actor_id, "create", rules.creation_changes(case)
             )
+            SqliteOutbox.write(conn, case, action="create", messages=messages, now=moment)
         return case, True
 
     def get_case(self, number: str) -> Case | None:
@@ -110,10 +121,12 @@ class SqliteCaseStore:
         changes: dict[str, Any],
         expected_version: int | None = None,
         action: str = "update",
+        owed: Sequence[Mapping[str, Any]] = (),
     ) -> Case:
         sequence, moment, wanted = rules.validate_update(
             number=number, actor_id=actor_id, action=action, now=now, changes=changes
         )
+        messages = rules.require_owed(owed)
         with self._db.write() as conn:
             row = conn.execute("SELECT data FROM cases WHERE sequence = ?", (sequence,)).fetchone()
             if row is None:
@@ -138,6 +151,7 @@ class SqliteCaseStore:
                 ),
             )
             self._record(conn, case.number, moment, actor_id, action, recorded)
+            SqliteOutbox.write(conn, updated, action=action, messages=messages, now=moment)
         return updated
 
     def list_cases(
@@ -365,6 +379,95 @@ class SqliteTimerStore:
             return conn.execute("DELETE FROM timers WHERE timer_id = ?", (timer_id,)).rowcount == 1
 
 
+_OUTBOX_COLUMNS = (
+    "item_id, case_number, version, action, messages, delivered, attempts, available_at_us,"
+    " last_error"
+)
+
+
+def _outbox_item(row: tuple[Any, ...]) -> OutboxItem:
+    item_id, number, version, action, messages, delivered, attempts, available_us, error = row
+    return OutboxItem(
+        item_id=item_id,
+        case_number=number,
+        version=version,
+        action=action,
+        messages=tuple(json.loads(messages)),
+        delivered=delivered,
+        attempts=attempts,
+        available_at=_from_microseconds(available_us),
+        last_error=error,
+    )
+
+
+class SqliteOutbox:
+    """Outbox rows, written inside the case's own transaction; a lease is a wall-clock time."""
+
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    @staticmethod
+    def write(conn: Any, case: Case, *, action: str, messages: str, now: datetime) -> None:
+        """Called by the case store within its write transaction."""
+        conn.execute(
+            "INSERT OR IGNORE INTO outbox (item_id, case_number, version, action, messages,"
+            " available_at_us) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                outbox_id(case.number, case.version),
+                case.number,
+                case.version,
+                action,
+                messages,
+                _to_microseconds(now + OUTBOX_GRACE),
+            ),
+        )
+
+    def get(self, item_id: str) -> OutboxItem | None:
+        with self._db.read() as conn:
+            row = conn.execute(
+                f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE item_id = ?", (item_id,)
+            ).fetchone()
+        return None if row is None else _outbox_item(row)
+
+    def due(self, now: datetime, *, limit: int = 100) -> list[OutboxItem]:
+        with self._db.read() as conn:
+            rows = conn.execute(
+                f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE available_at_us <= ?"
+                " AND leased_until <= ? ORDER BY available_at_us, rowid LIMIT ?",
+                (_to_microseconds(now), time.time(), limit),
+            ).fetchall()
+        return [_outbox_item(row) for row in rows]
+
+    def claim(self, item_id: str, *, lease_seconds: float) -> OutboxItem | None:
+        wall = time.time()
+        with self._db.write() as conn:
+            row = conn.execute(
+                f"UPDATE outbox SET leased_until = ? WHERE item_id = ?"
+                f" AND leased_until <= ? RETURNING {_OUTBOX_COLUMNS}",
+                (wall + lease_seconds, item_id, wall),
+            ).fetchone()
+        return None if row is None else _outbox_item(row)
+
+    def advance(self, item_id: str, *, delivered: int) -> None:
+        with self._db.write() as conn:
+            conn.execute(
+                "UPDATE outbox SET delivered = MAX(delivered, ?) WHERE item_id = ?",
+                (delivered, item_id),
+            )
+
+    def retry(self, item_id: str, *, at: datetime, error: str) -> None:
+        with self._db.write() as conn:
+            conn.execute(
+                "UPDATE outbox SET available_at_us = ?, leased_until = 0,"
+                " attempts = attempts + 1, last_error = ? WHERE item_id = ?",
+                (_to_microseconds(at), error[:200], item_id),
+            )
+
+    def settle(self, item_id: str) -> None:
+        with self._db.write() as conn:
+            conn.execute("DELETE FROM outbox WHERE item_id = ?", (item_id,))
+
+
 class SqliteStore:
     """Every sub-store on one SQLite file."""
 
@@ -376,6 +479,7 @@ class SqliteStore:
         self.dedup = SqliteDeduplicator(self._db)
         self.locks = SqliteLockManager(self._db)
         self.timers = SqliteTimerStore(self._db)
+        self.outbox = SqliteOutbox(self._db)
 
     def ping(self) -> None:
         self._db.ping()

@@ -78,6 +78,19 @@ CREATE TABLE IF NOT EXISTS timers (
     payload TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS timers_by_due ON timers (due_at_us);
+CREATE TABLE IF NOT EXISTS outbox (
+    item_id TEXT PRIMARY KEY,
+    case_number TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    messages TEXT NOT NULL,
+    delivered INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    available_at_us INTEGER NOT NULL,
+    leased_until REAL NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS outbox_by_available ON outbox (available_at_us);
 """
 
 
