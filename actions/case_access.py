@@ -23,7 +23,9 @@ from cases.entity import normalize_case_number
 from cases.errors import InvalidCaseNumber
 from policy.contacts import ContactAction, may_perform
 
-_CASE_MENTION = re.compile(r"\b(?:cs|case)\s*[-#:]?\s*([0-9][0-9a-z]*)\b", re.IGNORECASE)
+# `\s*(?:[-#:]\s*)?`, not `\s*[-#:]?\s*`: two blank runs side by side split "case" + 4,000
+# spaces 4,000 ways before failing (0.3 s).
+_CASE_MENTION = re.compile(r"\b(?:cs|case)\s*(?:[-#:]\s*)?([0-9][0-9a-z]*)\b", re.IGNORECASE)
 _CASE_LIKE = re.compile(r"\bcs[-\s]?\S+", re.IGNORECASE)
 
 ACTION_VERBS = {

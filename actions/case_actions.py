@@ -217,7 +217,8 @@ def note_from(text: str, number: str) -> str:
     fails" all give "it also fails".
     """
     digits = number.split("-", 1)[-1]
-    reference = rf"(?<!\w)(?:cs[-\s]?|case\s*#?\s*|ticket\s*#?\s*|#)0*{digits}(?!\d)"
+    # One blank run before and one after "#": `\s*#?\s*` backtracks quadratically on spaces.
+    reference = rf"(?<!\w)(?:cs[-\s]?|case\s*(?:#\s*)?|ticket\s*(?:#\s*)?|#)0*{digits}(?!\d)"
     cleaned = re.sub(reference, " ", text, flags=re.IGNORECASE).strip(" :,-")
     cleaned = _UPDATE_COMMAND.sub("", cleaned).strip(" :,-")
     return re.sub(r" {2,}", " ", cleaned)[:MAX_NOTE_CHARS]

@@ -27,6 +27,8 @@ from typing import NamedTuple
 
 import yaml
 
+from nlu.budget import Deadline
+
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*|[.!?;\n,:()]")
 CLAUSE_BREAKS = frozenset({".", "!", "?", ";", "\n", "but", "however", "though"})
 NEGATORS = frozenset(
@@ -178,12 +180,15 @@ class CueGrammar:
     def names(self) -> list[str]:
         return sorted({group.name for group in self.groups})
 
-    def find(self, text: str) -> list[CueMatch]:
+    def find(self, text: str, *, deadline: Deadline | None = None) -> list[CueMatch]:
+        """Every cue match, left to right; stops with BudgetExceeded past `deadline`."""
         tokens = tokenize(text)
         words = [token.text for token in tokens]
         matches: list[CueMatch] = []
         seen: set[tuple[str, int]] = set()
         for index, word in enumerate(words):
+            if deadline is not None:
+                deadline.tick("cues")
             candidates = self._by_first.get(word, [])
             if word.isdigit():
                 candidates = candidates + self._by_number

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlu.intervals import DisjointSpans
 from nlu.training_data import NluData
 
 # A UUID with or without dashes (32 hex digits), optionally in braces; stored dashed, lower-case.
@@ -193,8 +194,6 @@ def _without_overlaps(entities: list[Entity]) -> list[Entity]:
     ordered = sorted(
         entities, key=lambda e: (priority.get(e.entity, 2), e.start, -(e.end - e.start))
     )
-    kept: list[Entity] = []
-    for entity in ordered:
-        if all(entity.end <= other.start or entity.start >= other.end for other in kept):
-            kept.append(entity)
+    free = DisjointSpans()
+    kept = [entity for entity in ordered if free.take(entity.start, entity.end)]
     return sorted(kept, key=lambda e: (e.start, e.entity))

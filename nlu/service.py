@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from nlu.budget import PARSE_BUDGET_SECONDS, BudgetExceeded, Clock, Deadline
 from nlu.cues import CueMatch, share_of, tokenize
 from nlu.entities import Entity, EntityExtractor
 from nlu.evaluate import Prediction
@@ -20,9 +23,18 @@ from nlu.model import DEFAULT_SEED, PROBLEM_INTENTS, NluModel, ProgressCallback,
 from nlu.paths import kb_path
 from nlu.severity import SeverityReading, read_severity
 
-__all__ = ["Entity", "KbMatch", "NluService", "ParseResult", "get_service"]
+__all__ = ["Deadline", "Entity", "KbMatch", "NluService", "ParseResult", "get_service"]
+
+log = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 20_000  # longer messages are read up to here; nothing else changes
+# Issues read one by one for the message's severity. Each costs about 0.5 ms (seven
+# classifiers), so a pasted list of 400 "- x is broken" lines took 300 ms; the intake reads
+# every later issue again on its own when it reaches it.
+MAX_ISSUES_READ = 10
+FALLBACK_INTENT = "nlu_fallback"
+# A lone surrogate (half of a UTF-16 pair) cannot be encoded, and spaCy encodes every token.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass
@@ -41,6 +53,7 @@ class ParseResult:
     ask: list[str] = field(default_factory=list)
     factors: dict[str, str] = field(default_factory=dict)
     answers: dict[str, str] = field(default_factory=dict)
+    timed_out: bool = False  # the time budget ran out: nothing was understood
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,27 +76,73 @@ class ParseResult:
 class NluService:
     """Parses messages and answers how-to questions from the knowledge base."""
 
-    def __init__(self, model: NluModel, knowledge_base: KnowledgeBase) -> None:
+    def __init__(
+        self,
+        model: NluModel,
+        knowledge_base: KnowledgeBase,
+        *,
+        budget_seconds: float = PARSE_BUDGET_SECONDS,
+        clock: Clock | None = None,
+    ) -> None:
+        """`budget_seconds` and `clock` set each parse's deadline (tests: tiny, or fake)."""
         self._model = model
         self._kb = knowledge_base
         self._entities = EntityExtractor(model.data)
+        self.budget_seconds = budget_seconds
+        self._clock = clock
 
-    def parse(self, text: str, *, answers: Mapping[str, str] | None = None) -> ParseResult:
+    def deadline(self) -> Deadline:
+        """A fresh deadline of this service's budget."""
+        if self._clock is None:
+            return Deadline(self.budget_seconds)
+        return Deadline(self.budget_seconds, clock=self._clock)
+
+    def parse(
+        self,
+        text: str,
+        *,
+        answers: Mapping[str, str] | None = None,
+        deadline: Deadline | None = None,
+    ) -> ParseResult:
         """Read one message; `answers` are the rubric's questions already answered
         (`{"impact": "stopped", "workaround": "none"}`), which decide the severity by the
-        rubric's table and drop out of `ask`. Unknown answer values raise ValueError."""
+        rubric's table and drop out of `ask`. Unknown answer values raise ValueError.
+
+        Past `deadline` (by default the service's budget from now) the parse stops and
+        returns an `nlu_fallback` result with `timed_out` set, so one message cannot hold
+        up everyone else."""
         text = text if isinstance(text, str) else str(text)
+        text = _SURROGATE.sub("\ufffd", text)  # one for one: entity offsets stay valid
+        deadline = self.deadline() if deadline is None else deadline
+        try:
+            return self._parse(text, dict(answers or {}), deadline)
+        except BudgetExceeded as exceeded:
+            log.warning(
+                "NLU parse of a %d-character message stopped after %.3f s (%s)",
+                len(text),
+                deadline.seconds,
+                exceeded.stage,
+            )
+            return ParseResult(
+                text, FALLBACK_INTENT, 0.0, None, "unknown", None, 0.0, timed_out=True
+            )
+
+    def _parse(self, text: str, answers: dict[str, str], deadline: Deadline) -> ParseResult:
         clean = clean_slack_text(text[:MAX_TEXT_CHARS])
         if not clean.text.strip():
-            return ParseResult(text, "nlu_fallback", 0.0, None, "unknown", None, 0.0)
-        cues = self._model.cues.find(clean.text)
+            return ParseResult(text, FALLBACK_INTENT, 0.0, None, "unknown", None, 0.0)
+        deadline.check("markup")
+        cues = self._model.cues.find(clean.text, deadline=deadline)
         features = classifier_text(clean.text, self._model.cues, found=cues)
+        deadline.check("features")
         scores = self._model.classify_all(features)
         intent_scores = scores["intent"]
+        deadline.check("classifiers")
         entities = [
             Entity(found.entity, found.value, *clean.original_span(found.start, found.end))
             for found in self._entities.extract(clean.text)
         ]
+        deadline.check("entities")
         intent = choose_intent(
             intent_scores,
             word_count=len(clean.text.split()),
@@ -101,15 +160,17 @@ class NluService:
         )
         if intent not in PROBLEM_INTENTS:
             return result
-        spans = split_issues(clean.text) if intent == "report_issue" else []
+        spans = split_issues(clean.text, deadline=deadline) if intent == "report_issue" else []
         result.issue_spans = spans or [clean.text.strip()]
         result.issues = len(result.issue_spans)
-        answers = dict(answers or {})
         reading = self._reading(
             clean.text, scores, cues, answers if intent == "report_issue" else {}
         )
         if len(spans) > 1:
-            readings = [reading, *(self._span_severity(span, answers) for span in spans)]
+            readings = [reading]
+            for span in spans[:MAX_ISSUES_READ]:
+                deadline.check("issues")
+                readings.append(self._span_severity(span, answers))
             reading = min(readings, key=_most_severe)
         result.impact = reading.impact.value
         result.workaround = _WORKAROUND_READING[reading.factors.get("workaround", "not_said")]
@@ -145,7 +206,7 @@ class NluService:
         return self._kb
 
     def answer(self, text: str) -> KbMatch | None:
-        clean = clean_slack_text(str(text)[:MAX_TEXT_CHARS]).text
+        clean = clean_slack_text(_SURROGATE.sub("\ufffd", str(text))[:MAX_TEXT_CHARS]).text
         return self._kb.answer(clean) if clean.strip() else None
 
 

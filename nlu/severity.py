@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from nlu.cues import CueMatch
+from nlu.intervals import DisjointSpans
 from policy.loader import load_policy
 from policy.questions import QuestionId, answered_impact, answered_workaround
 from policy.severity import Impact, Severity, Workaround, suggest_severity
@@ -323,12 +324,14 @@ def _impact_quotes(impact: Impact, cues: Sequence[CueMatch]) -> list[str]:
 
 def _quotes(cues: Sequence[CueMatch], names: Sequence[str], *, limit: int = 3) -> list[str]:
     """The user's words behind the named cues, longest first, without overlaps."""
-    chosen: list[CueMatch] = []
-    for cue in sorted(
-        (cue for cue in cues if cue.cue in names), key=lambda c: (-(c.end - c.start), c.start)
-    ):
-        if all(cue.end <= other.start or cue.start >= other.end for other in chosen):
-            chosen.append(cue)
+    free = DisjointSpans()
+    chosen = [
+        cue
+        for cue in sorted(
+            (cue for cue in cues if cue.cue in names), key=lambda c: (-(c.end - c.start), c.start)
+        )
+        if free.take(cue.start, cue.end)
+    ]
     chosen.sort(key=lambda cue: cue.start)
     quoted: list[str] = []
     for cue in chosen:

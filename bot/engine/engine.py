@@ -25,6 +25,7 @@ from bot.engine.tracker import DialogueState
 from bot.engine.zones import case_zone
 from bot.messages import Audience, Inbound, Outbound
 from bot.store.errors import LockNotAcquired, StoreError, StoreUnavailable, VersionConflict
+from nlu.budget import NluTimedOut
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,11 @@ BROKEN = "Something went wrong on my side, so I didn't change anything. Please t
 EMPTY = (
     "I didn't get any text. Describe a problem, ask how to do something, or ask about a case "
     "(e.g. “status of CS-1001”)."
+)
+# Kind "nlu_timeout": the NLU's time budget (nlu.budget.PARSE_BUDGET_SECONDS) ran out.
+NLU_TIMEOUT = (
+    "That message took me too long to read, so I didn't change anything. Please send a "
+    "shorter description; logs and long pastes can be attached to the case as files."
 )
 
 T = TypeVar("T")
@@ -153,6 +159,9 @@ class Engine:
                 return prefix + await self._turn(inbound, cleaned.text)
         except LockNotAcquired:
             return _reply(BUSY, "busy")
+        except NluTimedOut:
+            log.warning("reading a message timed out in %s", inbound.conversation_key)
+            return _reply(NLU_TIMEOUT, "nlu_timeout")
         except StoreUnavailable:
             log.warning("store unavailable during a turn of %s", inbound.conversation_key)
             return _reply(STORE_DOWN, "store_unavailable")
@@ -162,12 +171,12 @@ class Engine:
             log.warning("store refused a change: %s", error)
             return _reply(f"I couldn't do that: {error}. Nothing was changed.", "store_error")
         except Exception as error:
-            # Details only at debug level: a chat user must never see a stack trace.
+            # The stack trace goes to the log (ERROR), never to the chat user.
             log.error(
                 "turn failed in %s: %s",
                 inbound.conversation_key,
                 type(error).__name__,
-                exc_info=log.isEnabledFor(logging.DEBUG),
+                exc_info=True,
             )
             return _reply(BROKEN, "error")
 
@@ -229,7 +238,11 @@ class Engine:
         parsed = parsed or command_parse(text)
         if parsed is not None:
             return {**parsed, "from_button": True}
-        parse_data = to_parse_data(self.nlu.parse(text))
+        result = self.nlu.parse(text)
+        if getattr(result, "timed_out", False):
+            # Nothing was understood: raised before the turn records or changes anything.
+            raise NluTimedOut(len(text))
+        parse_data = to_parse_data(result)
         intent = parse_data["intent"]
         if intent.get("confidence", 0.0) < self.fallback_threshold or not intent.get("name"):
             parse_data["intent_ranking"] = [dict(intent)]

@@ -21,9 +21,20 @@ class CleanText:
     truncated_from: int | None  # original length when the message was cut
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(text: str) -> str:
+    """A split UTF-16 pair is joined again; a lone half (which no encoder, store or NLU
+    tokenizer accepts) becomes U+FFFD."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def clean(text: str | None) -> CleanText:
     """Normalise Unicode, drop invisible control characters and cap the length."""
-    raw = unicodedata.normalize("NFC", text or "")
+    raw = unicodedata.normalize("NFC", _without_lone_surrogates(text or ""))
     raw = _CONTROL.sub("", raw).strip()
     if len(raw) > MAX_MESSAGE_CHARS:
         return CleanText(text=raw[:MAX_MESSAGE_CHARS], truncated_from=len(raw))
@@ -32,7 +43,8 @@ def clean(text: str | None) -> CleanText:
 
 # Typed commands the NLU need not learn: "open report R-1A2B3C" (a designated contact opening
 # an employee's report in the terminal, where there is no button).
-_OPEN_REPORT = re.compile(r"^\s*open\s+report\s+(R-[0-9A-F]{6})\s*[.!]?\s*$", re.IGNORECASE)
+# `\s*(?:[.!]\s*)?$`, not `\s*[.!]?\s*$`: side by side, two blank runs backtrack quadratically.
+_OPEN_REPORT = re.compile(r"^\s*open\s+report\s+(R-[0-9A-F]{6})\s*(?:[.!]\s*)?$", re.IGNORECASE)
 
 
 def command_parse(text: str) -> dict[str, Any] | None:
