@@ -1,24 +1,31 @@
 """The Bolt app factory: one app for Socket Mode and HTTP mode.
 
 Security comes from Bolt's own middleware (signature and timestamp verification, ignoring
-the app's own events) plus a durable de-duplication of Slack's event retries: an event ID is
-recorded in the store before the event is processed, so a retry after a slow ack or a
-restart is acknowledged and dropped, on every replica.
+the app's own events) plus durable de-duplication: an event ID is recorded in the store
+before the event is processed, so a retry after a slow ack or a restart is acknowledged and
+dropped, on every replica; a replayed interactive request or command likewise changes
+nothing (bot.slack.replay_guard).
+
+Listeners only ack and queue their work on a `FairPool` (bot.slack.fair_pool), so Bolt runs
+them on the request's own thread (process_before_response=True) and answers Slack as soon
+as they return; the work runs per conversation in order, and one person's slow or many
+messages never hold up anyone else's.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
+from bot.slack.fair_pool import DEFAULT_WORKERS, FairPool
 from bot.slack.flows import Flows
 from bot.slack.listeners import register_listeners
+from bot.slack.replay_guard import ReplayGuard
 from bot.slack.settings import SlackSettings
 from bot.slack.web import build_web_client
 from bot.store.errors import StoreError
@@ -26,7 +33,6 @@ from bot.store.errors import StoreError
 log = logging.getLogger(__name__)
 
 DEDUP_TTL_SECONDS = 7 * 24 * 3600.0  # Slack retries for minutes; keep IDs well beyond that
-DEFAULT_WORKERS = 8  # engine turns are short but block on the store lock and the NLU
 
 
 def event_dedup_middleware(store: Any) -> Callable[..., Any]:
@@ -61,17 +67,18 @@ def create_app(
 ) -> App:
     """The Bolt app with every listener; `verify_requests=False` only for Socket Mode."""
     web_client = client or build_web_client(settings)
-    executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack")
+    pool = FairPool(workers=workers, name="slack")
     app = App(
         client=web_client,
         signing_secret=settings.signing_secret,
         request_verification_enabled=verify_requests,
-        process_before_response=False,
-        listener_executor=executor,
+        process_before_response=True,  # listeners only ack and queue, then return
         ignoring_self_events_enabled=True,
         url_verification_enabled=True,
     )
+    replays = ReplayGuard(store)
     app.use(event_dedup_middleware(store))
+    app.use(replays.middleware())
     flows = Flows(
         engine=engine,
         store=store,
@@ -79,7 +86,7 @@ def create_app(
         client=web_client,
         clock=clock or getattr(engine, "clock", None) or (lambda: datetime.now(UTC)),
     )
-    register_listeners(app, flows)
+    register_listeners(app, flows, pool=pool, replays=replays)
     app.flows = flows  # type: ignore[attr-defined]  # for serving and tests
-    app.listener_pool = executor  # type: ignore[attr-defined]  # drained on shutdown
+    app.listener_pool = pool  # type: ignore[attr-defined]  # drained on shutdown
     return app

@@ -1,7 +1,10 @@
-"""Bolt listeners: ack at once, then hand the payload to `Flows` on the listener pool.
+"""Bolt listeners: ack, then queue the work for `Flows` on the fair pool.
 
-Bolt (process_before_response=False) answers Slack as soon as `ack()` runs and keeps running
-the listener on its thread pool, so a slow NLU or store never delays the 3-second ack.
+Bolt answers Slack when a listener returns, which is at once: the work runs later on the
+`FairPool`, keyed by the conversation it touches (the engine's lock key where there is one,
+else the case or the person), so a slow NLU or store never delays the 3-second ack and one
+person's slow turn never delays another's. A person with too much work waiting is told,
+once per burst, to slow down; what they sent meanwhile is dropped.
 """
 
 from __future__ import annotations
@@ -14,13 +17,25 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot.slack import interactive as ix
+from bot.slack.fair_pool import FairPool
 from bot.slack.flows import Flows
-from bot.slack.payloads import report_errors, staff_text_errors
+from bot.slack.payloads import (
+    report_errors,
+    staff_choice_errors,
+    staff_text_errors,
+    view_metadata,
+)
+from bot.slack.places import Place, place_of_message
+from bot.slack.replay_guard import ReplayGuard, as_dict, first_action
 
 log = logging.getLogger(__name__)
 
 REPORT_SHORTCUT = "report_to_support"
 SUPPORT_COMMAND = "/support"
+SLOW_DOWN = (
+    "You're sending me requests faster than I can answer, so I skipped some of them. "
+    "Wait for my replies, then send again what is still missing."
+)
 
 
 def one_of(names: tuple[str, ...]) -> re.Pattern[str]:
@@ -33,42 +48,101 @@ PRIORITY_REQUEST_BUTTONS = one_of(ix.PRIORITY_REQUEST_ACTIONS)
 STAFF_CHOICE_VIEWS = one_of(ix.STAFF_CHOICE_MODALS)
 
 
-def guarded(work: Callable[[], Any], *, what: str) -> None:
-    """Run one piece of work; failures are logged by type only (payloads may hold secrets)."""
+def guarded(work: Callable[[], Any], *, what: str, reference: str = "") -> None:
+    """Run one piece of work; a failure is logged at ERROR with its stack trace and where it
+    happened (a conversation or case reference), never the payload (it may hold secrets)."""
     try:
         work()
     except Exception as error:
         log.error(
-            "%s failed: %s", what, type(error).__name__, exc_info=log.isEnabledFor(logging.DEBUG)
+            "%s failed in %s: %s", what, reference or "?", type(error).__name__, exc_info=True
         )
 
 
-def register_listeners(app: App, flows: Flows) -> None:
+def user_of(body: dict) -> str:
+    """Who sent an interactive payload or command ("" when Slack did not say)."""
+    return str(as_dict(body.get("user")).get("id") or body.get("user_id") or "")
+
+
+def press_key(body: dict) -> str:
+    """The conversation a requester-side button or choice acts in: the engine's lock key."""
+    action = first_action(body)
+    press = ix.Press.decode(str(action.get("value", "")))
+    if press is not None:
+        return press.conversation_key
+    context = ix.read_block_context(str(action.get("block_id", "")))
+    return context[0] if context else f"user:{user_of(body)}"
+
+
+def case_key(number: object, body: dict) -> str:
+    """Staff work on one case runs in order; without a case number, the person's own queue."""
+    return f"case:{number}" if number else f"user:{user_of(body)}"
+
+
+def register_listeners(app: App, flows: Flows, *, pool: FairPool, replays: ReplayGuard) -> None:
+    def later(
+        key: str,
+        user: str,
+        work: Callable[[], Any],
+        *,
+        what: str,
+        tell: bool = True,
+        where: Place | None = None,
+    ) -> None:
+        """Queue the work; a person over their cap is told once per burst (`where` they
+        wrote, else in their DM) unless `tell` is False."""
+
+        def slow_down() -> None:
+            place = where or Place(flows.delivery.open_dm(user))
+            flows.delivery.ephemeral(place, user, SLOW_DOWN)
+
+        pool.submit(
+            key,
+            user,
+            lambda: guarded(work, what=what, reference=key),
+            on_refused=(lambda: guarded(slow_down, what="slow-down notice"))
+            if user and tell
+            else None,
+        )
+
+    def later_event(event: dict, work: Callable[[], Any], *, what: str, to_us: bool) -> None:
+        """Only someone talking to the app (a DM, a mention) hears a slow-down notice; any
+        other channel message is dropped quietly (it is mostly not for us)."""
+        place = place_of_message(event)
+        user = str(event.get("user") or event.get("bot_id") or "")
+        later(place.conversation_key, user, work, what=what, tell=to_us, where=place)
+
     @app.event("message")
     def on_message(ack: Ack, body: dict, event: dict, context: BoltContext) -> None:
         ack()
-        guarded(
+        later_event(
+            event,
             lambda: flows.message(
                 event=event, event_id=body.get("event_id"), bot_user_id=context.bot_user_id
             ),
             what="message",
+            to_us=event.get("channel_type") == "im" or str(event.get("channel")).startswith("D"),
         )
 
     @app.event("app_mention")
     def on_mention(ack: Ack, body: dict, event: dict, context: BoltContext) -> None:
         ack()
-        guarded(
+        later_event(
+            event,
             lambda: flows.mention(
                 event=event, event_id=body.get("event_id"), bot_user_id=context.bot_user_id
             ),
             what="app_mention",
+            to_us=True,
         )
 
     @app.event("app_home_opened")
     def on_home(ack: Ack, event: dict) -> None:
         ack()
-        if event.get("tab", "home") == "home":
-            guarded(lambda: flows.home(user_id=str(event["user"])), what="app_home")
+        user = str(event.get("user") or "")
+        if event.get("tab", "home") == "home" and user:
+            # No slow-down notice: reopening a tab is nothing to warn about.
+            later(f"home:{user}", user, lambda: flows.home(user_id=user), what="home", tell=False)
 
     @app.command(SUPPORT_COMMAND)
     def on_support(ack: Ack, command: dict) -> None:
@@ -80,44 +154,62 @@ def register_listeners(app: App, flows: Flows) -> None:
             ack("Got it, I'll answer in our direct messages.")
         else:
             ack()
-        guarded(lambda: flows.support_command(command=command), what="/support")
+        user = user_of(command)
+        later(f"user:{user}", user, lambda: flows.support_command(command=command), what="/support")
 
     @app.shortcut(REPORT_SHORTCUT)
     def on_report_shortcut(ack: Ack, body: dict) -> None:
         ack()
-        guarded(lambda: flows.shortcut(body=body), what="shortcut")
+        user = user_of(body)
+        later(f"user:{user}", user, lambda: flows.shortcut(body=body), what="shortcut")
 
     @app.action(re.compile("^" + re.escape(ix.ENGINE_ACTION_PREFIX)))
     def on_engine_button(ack: Ack, body: dict) -> None:
         ack()
-        guarded(lambda: flows.press(body=body), what="button")
+        later(press_key(body), user_of(body), lambda: flows.press(body=body), what="button")
 
     @app.action(ix.SEVERITY_SELECT)
     def on_severity_select(ack: Ack, body: dict) -> None:
         ack()
-        guarded(lambda: flows.severity_choice(body=body), what="severity select")
+        later(
+            press_key(body),
+            user_of(body),
+            lambda: flows.severity_choice(body=body),
+            what="severity select",
+        )
 
     @app.action(STAFF_BUTTONS)
     def on_staff_button(ack: Ack, body: dict) -> None:
         ack()
-        guarded(lambda: flows.staff_button(body=body), what="staff button")
+        key = case_key(first_action(body).get("value"), body)
+        later(key, user_of(body), lambda: flows.staff_button(body=body), what="staff button")
 
     @app.action(PRIORITY_REQUEST_BUTTONS)
     def on_priority_request(ack: Ack, body: dict) -> None:
         ack()
-        guarded(lambda: flows.priority_answer(body=body), what="priority request button")
+        request = ix.read_priority_request(str(first_action(body).get("value", "")))
+        later(
+            case_key(request[0] if request else None, body),
+            user_of(body),
+            lambda: flows.priority_answer(body=body),
+            what="priority request button",
+        )
 
     @app.action(ix.STAFF_JOIN)
     def on_staff_join(ack: Ack, body: dict) -> None:
         ack()
-        guarded(lambda: flows.staff_join(body=body), what="join")
+        key = str(first_action(body).get("value") or f"user:{user_of(body)}")
+        later(key, user_of(body), lambda: flows.staff_join(body=body), what="join")
 
     @app.action(ix.OPEN_REPORT_MODAL)
     def on_open_report(ack: Ack, body: dict) -> None:
         ack()
-        guarded(
+        user = user_of(body)
+        later(
+            f"user:{user}",
+            user,
             lambda: flows.open_report_modal(
-                user_id=str(body["user"]["id"]), trigger_id=body["trigger_id"], source="home"
+                user_id=user, trigger_id=body["trigger_id"], source="home"
             ),
             what="report modal",
         )
@@ -130,10 +222,14 @@ def register_listeners(app: App, flows: Flows) -> None:
             ack(response_action="errors", errors=errors)
             return
         ack()
-        guarded(
-            lambda: flows.report_submitted(user_id=str(body["user"]["id"]), view=view),
-            what="report modal submission",
-        )
+        if replays.first_submission(body):
+            user = user_of(body)
+            later(
+                f"user:{user}",
+                user,
+                lambda: flows.report_submitted(user_id=user, view=view),
+                what="report modal submission",
+            )
 
     @app.view(ix.STAFF_TEXT_MODAL)
     def on_staff_text(ack: Ack, body: dict, view: dict) -> None:
@@ -142,20 +238,31 @@ def register_listeners(app: App, flows: Flows) -> None:
             ack(response_action="errors", errors=errors)
             return
         ack()
-        guarded(
-            lambda: flows.staff_modal(
-                user_id=str(body["user"]["id"]), view=view, callback_id=ix.STAFF_TEXT_MODAL
-            ),
-            what="staff modal",
-        )
+        if replays.first_submission(body):
+            later(
+                case_key(view_metadata(view).get("case"), body),
+                user_of(body),
+                lambda: flows.staff_modal(
+                    user_id=user_of(body), view=view, callback_id=ix.STAFF_TEXT_MODAL
+                ),
+                what="staff modal",
+            )
 
     @app.view(STAFF_CHOICE_VIEWS)
     def on_staff_choice(ack: Ack, body: dict, view: dict) -> None:
-        """Severity, priority and restoration: Slack requires their selection before submit."""
+        """Severity, priority and restoration: Slack requires their selection before submit,
+        so a missing, wrong-typed or unknown one (a forged submission) gets a form error."""
+        errors = staff_choice_errors(view)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
         ack()
-        guarded(
-            lambda: flows.staff_modal(
-                user_id=str(body["user"]["id"]), view=view, callback_id=str(view["callback_id"])
-            ),
-            what="staff choice modal",
-        )
+        if replays.first_submission(body):
+            later(
+                case_key(view_metadata(view).get("case"), body),
+                user_of(body),
+                lambda: flows.staff_modal(
+                    user_id=user_of(body), view=view, callback_id=str(view["callback_id"])
+                ),
+                what="staff choice modal",
+            )
