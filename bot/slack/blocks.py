@@ -2,8 +2,11 @@
 
 All user words are escaped: engine text is plain and may quote what people typed, so it
 always goes through `mrkdwn.escape`; only mentions of IDs the bot knows (`mrkdwn.mention`)
-are real markup. The staff side (case card, staff modals) is in `staff_blocks`, built from
-the helpers here.
+are real markup. On cards and the App Home each thing a person typed (or the directory
+holds) sits in its own section or field, escaped with `mrkdwn.escape_literal` so it can't
+format and so can't pass for one of our labels. Every text is cut to Slack's limit for its
+place, in Slack's units (`limits`). The staff side (case card, staff modals) is in
+`staff_blocks`, built from the helpers here.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from zoneinfo import ZoneInfo
 
 from bot.messages import Outbound
 from bot.slack import interactive as ix
-from bot.slack.mrkdwn import escape, escape_plain, mention
+from bot.slack import limits
+from bot.slack.limits import cut
+from bot.slack.mrkdwn import escape, escape_literal, escape_plain, mention
 from policy.calendar import local_time as policy_local_time
 from policy.severity import severity_label as policy_label
 
-SECTION_LIMIT = 2900
+NAME_CHARS = 200  # a name or ID on a card
 STATUS_LABELS = {
     "open": "Open",
     "waiting_on_customer": "Waiting on customer",
@@ -36,17 +41,30 @@ CONTACT_ACTION_FOR_KIND = {
 
 
 def section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_LIMIT] or " "}}
+    """A section of our own mrkdwn (any user words in it already escaped)."""
+    return {"type": "section", "text": mrkdwn(text, limits.SECTION_TEXT)}
 
 
-def plain(text: str, limit: int = 75) -> dict[str, Any]:
-    shown = text if len(text) <= limit else text[: limit - 1] + "…"
-    return {"type": "plain_text", "text": shown or " ", "emoji": False}
+def mrkdwn(text: str, limit: int) -> dict[str, Any]:
+    """A mrkdwn text object cut to `limit`; `verbatim` so Slack links no bare name or URL."""
+    return {"type": "mrkdwn", "text": cut(text, limit) or " ", "verbatim": True}
+
+
+def answer(label: str, words: str | None, *, limit: int = limits.SECTION_TEXT) -> dict[str, Any]:
+    """What a person wrote, in a section of its own under our bold label, lines kept."""
+    head = f"*{label}:* "
+    shown = escape_literal(words or "—", limit=limit - limits.length(head))
+    return {"type": "section", "text": mrkdwn(head + shown, limit)}
+
+
+def plain(text: str, limit: int = limits.BUTTON) -> dict[str, Any]:
+    """Plain text (labels, buttons, options) cut to the limit of where it goes."""
+    return {"type": "plain_text", "text": cut(text, limit) or " ", "emoji": False}
 
 
 def context_line(text: str) -> dict[str, Any]:
     """A small grey line under a message (our own words, already safe)."""
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:SECTION_LIMIT]}]}
+    return {"type": "context", "elements": [mrkdwn(text, limits.TEXT)]}
 
 
 def severity_label(value: int | None) -> str:
@@ -67,7 +85,7 @@ def local_time(moment: datetime | None, tz: ZoneInfo) -> str:
 
 def message(outbound: Outbound, *, owner_id: str, conversation_key: str) -> dict[str, Any]:
     """chat.postMessage arguments (text + blocks) for one engine message."""
-    text = escape_plain(outbound.text, limit=SECTION_LIMIT)
+    text = escape_plain(outbound.text, limit=limits.SECTION_TEXT)
     blocks: list[dict[str, Any]] = [section(text)]
     contact_action = CONTACT_ACTION_FOR_KIND.get(outbound.kind)
     if outbound.buttons:
@@ -83,7 +101,7 @@ def message(outbound: Outbound, *, owner_id: str, conversation_key: str) -> dict
             element: dict[str, Any] = {
                 "type": "button",
                 "action_id": f"{ix.ENGINE_ACTION_PREFIX}{index}",
-                "text": plain(button.label),
+                "text": plain(button.label, limits.BUTTON),
                 "value": press.encode(),
             }
             if button.action_id == "confirm_case":
@@ -100,18 +118,20 @@ def message(outbound: Outbound, *, owner_id: str, conversation_key: str) -> dict
 
 def severity_select() -> dict[str, Any]:
     """Change the suggested severity on the summary; Critical is phone-only, so not offered."""
-    options = [{"text": plain(severity_label(n)), "value": str(n)} for n in (2, 3, 4)]
+    options = [
+        {"text": plain(severity_label(n), limits.OPTION), "value": str(n)} for n in (2, 3, 4)
+    ]
     return {
         "type": "static_select",
         "action_id": ix.SEVERITY_SELECT,
-        "placeholder": plain("Change severity"),
+        "placeholder": plain("Change severity", limits.PLACEHOLDER),
         "options": options,
     }
 
 
 def answered(outbound_text: str, *, chooser_id: str, label: str) -> dict[str, Any]:
     """The question with its buttons removed and who answered it, so it can't be pressed twice."""
-    text = escape_plain(outbound_text, limit=SECTION_LIMIT)
+    text = escape_plain(outbound_text, limit=limits.SECTION_TEXT)
     return {
         "text": text,
         "blocks": [section(text), context_line(f"{mention(chooser_id)} chose *{escape(label)}*")],
@@ -122,35 +142,43 @@ def answered(outbound_text: str, *, chooser_id: str, label: str) -> dict[str, An
 
 
 def case_fields(case: Any, *, tz: ZoneInfo) -> list[dict[str, Any]]:
+    """The case at a glance: our bold label over each value, one field each."""
+
+    def field(value: str) -> str:  # a value from a person or the directory; real ones are short
+        return escape_literal(value, limit=NAME_CHARS)
+
+    requested = case.priority_requested
     fields = [
         f"*Severity*\n{severity_label(case.severity)}",
-        f"*Priority*\n{escape(str(case.priority).capitalize())}"
-        + (f" ({escape(case.priority_requested)} requested)" if case.priority_requested else ""),
-        f"*Status*\n{STATUS_LABELS.get(case.status, escape(case.status))}",
-        f"*Organization*\n{escape(case.org_short_name)} ({escape(case.org_id)})",
-        f"*Requester*\n{mention(case.requester_id)} {escape(case.requester_name)}",
+        f"*Priority*\n{field(str(case.priority).capitalize())}"
+        + (f" ({field(requested)} requested)" if requested else ""),
+        f"*Status*\n{STATUS_LABELS.get(case.status) or field(case.status)}",
+        f"*Organization*\n{field(case.org_short_name)} ({field(case.org_id)})",
+        f"*Requester*\n{mention(case.requester_id)} {field(case.requester_name)}",
         f"*Response due*\n{local_time(case.response_due_at, tz)}"
         + (" (acknowledged)" if case.acknowledged_at else ""),
         f"*Assignee*\n{mention(case.assignee_id) if case.assignee_id else 'nobody yet'}",
     ]
-    return [{"type": "mrkdwn", "text": f} for f in fields]
+    return [mrkdwn(text, limits.SECTION_FIELD) for text in fields[: limits.SECTION_FIELDS]]
 
 
 def requester_card(case: Any, *, tz: ZoneInfo) -> dict[str, Any]:
     """The requester's view of their case, updated in place as it changes."""
     blocks = [
-        section(f"*Case {escape(case.number)}* · {escape_plain(case.title, limit=200)}"),
+        section(f"*Case {escape(case.number)}*"),
+        {"type": "section", "text": mrkdwn(escape_literal(case.title), limits.SECTION_TEXT)},
         {"type": "section", "fields": case_fields(case, tz=tz)},
         context_line(
             "This card updates as the case changes. Reply in this conversation to add information."
         ),
     ]
-    return {"text": escape(f"Case {case.number}: {case.title}"), "blocks": blocks}
+    text = f"Case {escape(case.number)}: {escape_literal(case.title)}"
+    return {"text": cut(text, limits.MESSAGE_TEXT), "blocks": blocks}
 
 
 def notice(text: str) -> dict[str, Any]:
     """A plain engine message for the staff channel or a DM (escaped, no buttons)."""
-    escaped = escape_plain(text, limit=SECTION_LIMIT)
+    escaped = escape_plain(text, limit=limits.SECTION_TEXT)
     return {"text": escaped, "blocks": [section(escaped)]}
 
 
@@ -161,7 +189,7 @@ def join_button(conversation_key: str) -> dict[str, Any]:
             {
                 "type": "button",
                 "action_id": ix.STAFF_JOIN,
-                "text": plain("Join"),
+                "text": plain("Join", limits.BUTTON),
                 "value": conversation_key[: ix.MAX_VALUE_CHARS],
             }
         ],
@@ -178,7 +206,7 @@ def text_input(
     multiline: bool,
     optional: bool,
     initial: str = "",
-    max_length: int = 3000,
+    max_length: int = limits.INPUT_MAX_LENGTH,
     hint: str | None = None,
 ) -> dict[str, Any]:
     element: dict[str, Any] = {
@@ -188,16 +216,16 @@ def text_input(
         "max_length": max_length,
     }
     if initial:
-        element["initial_value"] = initial[:max_length]
+        element["initial_value"] = cut(initial, max_length)
     block: dict[str, Any] = {
         "type": "input",
         "block_id": block_id,
-        "label": plain(label),
+        "label": plain(label, limits.INPUT_LABEL),
         "element": element,
         "optional": optional,
     }
     if hint:
-        block["hint"] = plain(hint, limit=150)
+        block["hint"] = plain(hint, limits.INPUT_HINT)
     return block
 
 
@@ -206,9 +234,9 @@ def report_modal(*, initial_text: str, metadata: dict[str, Any]) -> dict[str, An
     return {
         "type": "modal",
         "callback_id": ix.REPORT_MODAL,
-        "title": plain("Report to support"),
-        "submit": plain("Send"),
-        "close": plain("Cancel"),
+        "title": plain("Report to support", limits.MODAL_TITLE),
+        "submit": plain("Send", limits.MODAL_TITLE),
+        "close": plain("Cancel", limits.MODAL_TITLE),
         "private_metadata": json.dumps(metadata)[:3000],
         "blocks": [
             text_input(
@@ -242,6 +270,7 @@ def report_modal(*, initial_text: str, metadata: dict[str, Any]) -> dict[str, An
 def home_view(
     *, sections: list[tuple[str, list[Any]]], tz: ZoneInfo, can_report: bool
 ) -> dict[str, Any]:
+    """Lists of cases; each case's title (the person's first line) in a field of its own."""
     blocks: list[dict[str, Any]] = [section("*Support cases*")]
     if can_report:
         blocks.append(
@@ -251,7 +280,7 @@ def home_view(
                     {
                         "type": "button",
                         "action_id": ix.OPEN_REPORT_MODAL,
-                        "text": plain("Report a problem"),
+                        "text": plain("Report a problem", limits.BUTTON),
                         "style": "primary",
                     }
                 ],
@@ -259,16 +288,23 @@ def home_view(
         )
     for title, cases in sections:
         blocks.append({"type": "divider"})
-        blocks.append(section(f"*{escape(title)}*"))
+        blocks.append(section(f"*{escape_literal(title)}*"))
         if not cases:
             blocks.append(context_line("None."))
         for case in cases[:40]:
+            status = STATUS_LABELS.get(case.status) or escape_literal(case.status)
+            summary = f"*{escape(case.number)}* · {severity_label(case.severity)} · {status}"
             blocks.append(
-                section(
-                    f"*{escape(case.number)}* · {severity_label(case.severity)} · "
-                    f"{STATUS_LABELS.get(case.status, escape(case.status))}\n"
-                    f"{escape_plain(case.title, limit=200)}\n"
-                    f"Last update {local_time(case.last_update_at, tz)}"
-                )
+                {
+                    "type": "section",
+                    "text": mrkdwn(summary, limits.SECTION_TEXT),
+                    "fields": [
+                        mrkdwn(escape_literal(case.title), limits.SECTION_FIELD),
+                        mrkdwn(
+                            f"Last update {local_time(case.last_update_at, tz)}",
+                            limits.SECTION_FIELD,
+                        ),
+                    ],
+                }
             )
-    return {"type": "home", "blocks": blocks[:100]}
+    return {"type": "home", "blocks": blocks[: limits.VIEW_BLOCKS]}

@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 
 from actions.texts import optional_details
 from bot.slack import interactive as ix
+from bot.slack import limits
 from bot.slack.blocks import (
+    answer,
     case_fields,
     context_line,
     plain,
@@ -21,7 +23,7 @@ from bot.slack.blocks import (
     severity_label,
     text_input,
 )
-from bot.slack.mrkdwn import escape, escape_plain
+from bot.slack.mrkdwn import escape, escape_literal
 from cases.vocabulary import Priority
 
 # Text modals: the button they open from -> (title, input label). Titles fit Slack's 24 chars.
@@ -39,51 +41,68 @@ RESTORATION_CHOICES = (
 
 # ---- the case card ---------------------------------------------------------------------
 
+# How much of each answer the card shows. Each has a section of its own, so the description
+# may fill one (Slack's limit); the rest get less because Slack also refuses a message whose
+# blocks hold too much text in all ("msg_blocks_too_long", undocumented, seen from about
+# 11,000 characters: slackapi/bolt-js#2509 and #2867), so a whole card stays under 10,000.
+DESCRIPTION_CHARS = limits.SECTION_TEXT
+IMPACT_CHARS = 2000
+DETAIL_CHARS = 600  # each of conversation ID, troubleshooting, recent changes
+
 
 def staff_card(
     case: Any, *, tz: ZoneInfo, nlu_confidence: float | None, source: str = "New case"
 ) -> dict[str, Any]:
-    """The staff channel's card for a case: details, due time and the staff buttons."""
+    """The staff channel's card for a case: details, due time and the staff buttons.
+
+    Description, business impact and each other answer are sections of their own, so
+    nothing a person typed can run into a label or pass for a field.
+    """
     header = f"*{escape(source)} {escape(case.number)}* · {severity_label(case.severity)}"
     details = [
-        f"*Description:* {escape_plain(case.description, limit=1200)}",
-        f"*Business impact:* {escape_plain(case.business_impact, limit=800)}",
-    ]
-    details += [
-        f"*{label}:* {escape_plain(text, limit=600)}" for label, text in optional_details(case)
+        answer("Description", case.description, limit=DESCRIPTION_CHARS),
+        answer("Business impact", case.business_impact, limit=IMPACT_CHARS),
+        *(answer(label, text, limit=DETAIL_CHARS) for label, text in optional_details(case)),
     ]
     if getattr(case, "attachments", ()):
-        details.append(f"*Attachments:* {attachment_links(case.attachments)}")
+        details.append(section(f"*Attachments:* {attachment_links(case.attachments)}"))
     confidence = f"{nlu_confidence:.0%}" if nlu_confidence is not None else "n/a (typed fields)"
     blocks: list[dict[str, Any]] = [
         section(header),
         {"type": "section", "fields": case_fields(case, tz=tz)},
-        section("\n".join(details)),
+        *details,
         context_line(f"NLU confidence: {confidence} · due times in the customer's time ({tz.key})"),
         *card_actions(case.number, closed=case.status == "closed"),
     ]
-    text = f"{source} {case.number} · {severity_label(case.severity)} · {case.org_short_name}"
-    return {"text": escape(text), "blocks": blocks}
+    text = (
+        f"{escape(source)} {escape(case.number)} · {severity_label(case.severity)} · "
+        f"{escape_literal(case.org_short_name)}"
+    )
+    return {"text": limits.cut(text, limits.MESSAGE_TEXT), "blocks": blocks}
 
 
 # Only a plain https link becomes a Slack link; a local path (terminal) is shown as text.
 _LINKABLE = re.compile(r"^https://[^\s<>|]+$")
 ATTACHMENTS_CHARS = 1500
+ATTACHMENT_NAME_CHARS = 200
 
 
 def attachment_links(attachments: Any) -> str:
-    """The files as "report.pdf (12 KB), …", each name a link to its file, cut to fit."""
+    """The files as "report.pdf (12 KB), …", each name a link to its file, cut to fit.
+
+    Whole items only, counted in Slack's units, so no link is ever cut in half.
+    """
     shown: list[str] = []
     used = 0
     for index, attachment in enumerate(attachments):
-        label = escape(attachment.label).replace("|", "¦")
+        label = escape_literal(attachment.label, limit=ATTACHMENT_NAME_CHARS).replace("|", "¦")
         link = str(attachment.permalink)
         item = f"<{link}|{label}>" if _LINKABLE.match(link) and len(link) <= 1000 else label
-        if shown and used + len(item) > ATTACHMENTS_CHARS:
+        if shown and used + limits.length(item) > ATTACHMENTS_CHARS:
             shown.append(f"and {len(attachments) - index} more")
             break
         shown.append(item)
-        used += len(item) + 2
+        used += limits.length(item) + 2
     return ", ".join(shown)
 
 
@@ -120,7 +139,7 @@ def _button(action_id: str, label: str, value: str, *, style: str | None = None)
     element: dict[str, Any] = {
         "type": "button",
         "action_id": action_id,
-        "text": plain(label),
+        "text": plain(label, limits.BUTTON),
         "value": value[: ix.MAX_VALUE_CHARS],
     }
     if style:
@@ -132,10 +151,10 @@ def _close_button(case_number: str) -> dict[str, Any]:
     """Close acts at once, so Slack asks first (the requester is told it was closed)."""
     button = _button(ix.STAFF_CLOSE, "Close", case_number, style="danger")
     button["confirm"] = {
-        "title": plain("Close the case?"),
-        "text": {"type": "plain_text", "text": f"{case_number} is closed and its requester told."},
-        "confirm": plain("Close"),
-        "deny": plain("Cancel"),
+        "title": plain("Close the case?", limits.CONFIRM_TITLE),
+        "text": plain(f"{case_number} is closed and its requester told.", limits.CONFIRM_TEXT),
+        "confirm": plain("Close", limits.CONFIRM_BUTTON),
+        "deny": plain("Cancel", limits.CONFIRM_BUTTON),
         "style": "danger",
     }
     return button
@@ -165,8 +184,8 @@ def _modal(
     return {
         "type": "modal",
         "callback_id": callback_id,
-        "title": plain(title, limit=24),
-        "submit": plain(submit, limit=24),
+        "title": plain(title, limits.MODAL_TITLE),
+        "submit": plain(submit, limits.MODAL_TITLE),
         "private_metadata": json.dumps(metadata)[:3000],
         "blocks": blocks,
     }
@@ -188,11 +207,11 @@ def _choice(
     block: dict[str, Any] = {
         "type": "input",
         "block_id": block_id,
-        "label": plain(label),
+        "label": plain(label, limits.INPUT_LABEL),
         "element": element,
     }
     if hint:
-        block["hint"] = plain(hint, limit=150)
+        block["hint"] = plain(hint, limits.INPUT_HINT)
     return block
 
 
@@ -209,7 +228,9 @@ def staff_text_modal(*, action_id: str, case_number: str, channel: str) -> dict[
 
 
 def staff_severity_modal(*, case_number: str, current: int, channel: str) -> dict[str, Any]:
-    options = [{"text": plain(severity_label(n)), "value": str(n)} for n in (1, 2, 3, 4)]
+    options = [
+        {"text": plain(severity_label(n), limits.OPTION), "value": str(n)} for n in (1, 2, 3, 4)
+    ]
     initial = str(current) if current in (1, 2, 3, 4) else "2"
     return _modal(
         callback_id=ix.STAFF_SEVERITY_MODAL,
@@ -233,7 +254,9 @@ def staff_priority_modal(
     *, case_number: str, current: str, requested: str | None, channel: str
 ) -> dict[str, Any]:
     """Any priority; a waiting request is named, since choosing it approves the request."""
-    options = [{"text": plain(p.value.capitalize()), "value": p.value} for p in Priority]
+    options = [
+        {"text": plain(p.value.capitalize(), limits.OPTION), "value": p.value} for p in Priority
+    ]
     hint = (
         f"The requester asked for {requested}; choosing it approves their request."
         if requested
@@ -260,7 +283,10 @@ def staff_restoration_modal(
     *, case_number: str, platform_level: bool | None, channel: str
 ) -> dict[str, Any]:
     """Service is back: whether it was platform-level decides an RCA or a case summary."""
-    options = [{"text": plain(label), "value": value} for value, label in RESTORATION_CHOICES]
+    options = [
+        {"text": plain(label, limits.OPTION), "value": value}
+        for value, label in RESTORATION_CHOICES
+    ]
     initial = None if platform_level is None else ("platform" if platform_level else "isolated")
     return _modal(
         callback_id=ix.STAFF_RESTORATION_MODAL,
