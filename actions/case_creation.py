@@ -25,7 +25,7 @@ from actions.runtime import current
 from actions.texts import ROLE_LABELS, local_time, optional_details, severity_text
 from actions.understanding import read, to_parse_data
 from actions.validation import NOT_PROVIDED, parse_severity, split_background
-from cases.entity import CaseDraft
+from cases.entity import CaseDraft, change_id
 
 PRIORITY_FOR_SEVERITY = {1: "critical", 2: "high", 3: "medium", 4: "low"}
 TITLE_CHARS = 80
@@ -213,6 +213,8 @@ class ActionCreateCase(Action):
                     "org_short_name": case.org_short_name,
                     "severity": case.severity,
                     "repeat": not created,
+                    # The store wrote the case's cards into its outbox with the case itself.
+                    "outbox_id": change_id(case.number, 1),
                 },
             )
         return [

@@ -79,3 +79,39 @@ class Outbound:
     case_number: str | None = None
     buttons: tuple[Button, ...] = ()
     data: dict[str, Any] = field(default_factory=dict)
+
+
+def outbound_to_dict(outbound: Outbound) -> dict[str, Any]:
+    """Plain JSON for the store's outbox, read back by `outbound_from_dict`."""
+    return {
+        "audience": str(outbound.audience),
+        "text": outbound.text,
+        "kind": outbound.kind,
+        "recipients": list(outbound.recipients),
+        "case_number": outbound.case_number,
+        "buttons": [
+            {"action_id": b.action_id, "label": b.label, "value": b.value} for b in outbound.buttons
+        ],
+        "data": dict(outbound.data),
+    }
+
+
+def outbound_from_dict(data: dict[str, Any]) -> Outbound:
+    return Outbound(
+        audience=Audience(data["audience"]),
+        text=str(data.get("text") or ""),
+        kind=str(data.get("kind") or "text"),
+        recipients=tuple(str(r) for r in data.get("recipients") or ()),
+        case_number=data.get("case_number"),
+        buttons=tuple(
+            Button(action_id=b["action_id"], label=b["label"], value=b["value"])
+            for b in data.get("buttons") or ()
+        ),
+        data=dict(data.get("data") or {}),
+    )
+
+
+def owed_item(outbound: Outbound) -> str | None:
+    """The outbox item that carries this message, when a case change owes it."""
+    item = outbound.data.get("outbox_id")
+    return str(item) if item else None

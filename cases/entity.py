@@ -24,6 +24,15 @@ def format_case_number(sequence: int) -> str:
     return f"{CASE_NUMBER_PREFIX}{sequence}"
 
 
+def change_id(case_number: str, version: int) -> str:
+    """Names one change of a case by the version it produced ("CS-1001:v3").
+
+    The store keeps what a change owes to people (its outbox item) under this name, so a
+    replayed change adds nothing and anyone holding the changed case can find it.
+    """
+    return f"{case_number}:v{version}"
+
+
 def parse_case_number(text: str) -> int:
     """Return the sequence of a case number such as "CS-1001" (spaces and case forgiven).
 

@@ -19,6 +19,7 @@ from typing import TextIO
 
 from bot.engine.staff import StaffDesk
 from bot.messages import Audience, Button, Inbound, Outbound, SharedFile
+from bot.store.models import OUTBOX_GRACE
 
 HELP = """Type a message as the person you chat as. Commands:
   /help                         this help
@@ -144,6 +145,20 @@ class TerminalChat:
         if replies:
             self.choices = buttons
         self.out.flush()
+        self._settle_owed(replies)
+
+    def _settle_owed(self, replies: list[Outbound]) -> None:
+        """What the cases shown here owe has been shown here: clear it from the outbox.
+
+        Only those cases' items: a Slack server on the same store delivers the others.
+        """
+        touched = {r.case_number for r in replies if r.case_number}
+        if not touched:
+            return
+        outbox = self.engine.store.outbox  # type: ignore[attr-defined]
+        for item in outbox.due(self.clock() + OUTBOX_GRACE, limit=1000):
+            if item.case_number in touched:
+                outbox.settle(item.item_id)
 
 
 def local_file(written: str) -> SharedFile | str:

@@ -8,7 +8,7 @@ in the requester's conversation. Refusals are one clear line to staff; nothing c
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,9 +19,10 @@ from actions.runtime import bound
 from actions.texts import local_time, severity_text
 from bot.engine.desk_port import DeskPort
 from bot.engine.inputs import clean
-from bot.messages import Audience, Outbound
+from bot.messages import Audience, Outbound, outbound_to_dict
+from bot.store.changes import apply_changes
 from bot.store.errors import InvalidCaseNumber, StoreError, StoreUnavailable
-from bot.store.models import normalize_case_number
+from bot.store.models import change_id, normalize_case_number
 from cases import operations as ops
 from cases.entity import Case
 from cases.errors import CaseError
@@ -279,6 +280,11 @@ class StaffDesk:
             change, requester_text = verb(context)
         except CaseError as error:
             return _to_staff(f"Couldn't do that: {error}. Nothing was changed.", "refused", number)
+        # The requester's message is written with the change (the store's outbox), so it
+        # reaches them even if this process or Slack fails right after the write.
+        preview = apply_changes(case, dict(change.fields), now)
+        requester_text += self._followup_text(change.action, preview, context.targets)
+        to_requester = self._to_requester(preview, staff, requester_text, kind=kind)
         updated = self.port.store.cases.update_case(
             number,
             actor_id=staff.slack_id,
@@ -286,44 +292,52 @@ class StaffDesk:
             changes=dict(change.fields),
             expected_version=case.version,
             action=change.action,
+            owed=[outbound_to_dict(to_requester)],
         )
-        requester_text += self._schedule_followups(change.action, updated, context.targets)
-        return self._announce(
-            updated, staff, requester_text, kind=kind, action=change.action, tz=tz
-        )
+        if updated.version == case.version:  # nothing changed, so nothing was owed
+            to_requester = replace(to_requester, data=_without_item(to_requester.data))
+        self._schedule_followups(change.action, updated, context.targets)
+        return self._announce(updated, staff, to_requester, action=change.action, tz=tz)
 
-    def _schedule_followups(self, action: str, case: Case, targets: OrganizationTargets) -> str:
-        """Closure timers for the states that close by themselves; returns text to add."""
-        store = self.port.store
+    @staticmethod
+    def _followup_text(action: str, case: Case, targets: OrganizationTargets) -> str:
+        """When a state that closes by itself will close, told to the requester."""
         if action == "request_info":
-            close_at = schedule_waiting_on_customer(store, case, targets=targets)
-            closes = local_time(close_at, targets.tz)
-            return f" Without an answer, the case may be closed after {closes}."
-        if action == "propose_resolution":
-            close_at = schedule_resolution_close(store, case, targets=targets)
+            closes = targets.inactivity_closure(waiting_since=case.last_update_at).close_at
             return (
-                f" (It closes at {local_time(close_at, targets.tz)} unless you report a problem.)"
+                " Without an answer, the case may be closed after "
+                f"{local_time(closes, targets.tz)}."
             )
+        if action == "propose_resolution":
+            closes = targets.resolution_close_at(proposed_at=case.last_update_at)
+            return f" (It closes at {local_time(closes, targets.tz)} unless you report a problem.)"
         return ""
 
-    def _announce(
-        self,
-        case: Case,
-        staff: PersonView,
-        requester_text: str,
-        *,
-        kind: str,
-        action: str,
-        tz: ZoneInfo,
-    ) -> list[Outbound]:
-        to_requester = Outbound(
+    def _schedule_followups(self, action: str, case: Case, targets: OrganizationTargets) -> None:
+        """Closure timers for the states that close by themselves."""
+        if action == "request_info":
+            schedule_waiting_on_customer(self.port.store, case, targets=targets)
+        elif action == "propose_resolution":
+            schedule_resolution_close(self.port.store, case, targets=targets)
+
+    @staticmethod
+    def _to_requester(case: Case, staff: PersonView, text: str, *, kind: str) -> Outbound:
+        return Outbound(
             audience=Audience.REQUESTER,
-            text=requester_text,
+            text=text,
             kind=kind,
             recipients=(case.requester_id,),
             case_number=case.number,
-            data={"conversation_key": case.origin_thread, "staff_id": staff.slack_id},
+            data={
+                "conversation_key": case.origin_thread,
+                "staff_id": staff.slack_id,
+                "outbox_id": change_id(case.number, case.version),
+            },
         )
+
+    def _announce(
+        self, case: Case, staff: PersonView, to_requester: Outbound, *, action: str, tz: ZoneInfo
+    ) -> list[Outbound]:
         due = ""
         if case.response_due_at and case.acknowledged_at is None:
             due_at = local_time(case.response_due_at, tz)
@@ -331,11 +345,15 @@ class StaffDesk:
         receipt = Outbound(
             audience=Audience.STAFF,
             text=f"Done: {case.number} ({action.replace('_', ' ')}) by {staff.name}. "
-            f"Sent to the requester: “{quote(requester_text, limit=200)}”{due}",
-            kind=f"{kind}_receipt",
+            f"Sent to the requester: “{quote(to_requester.text, limit=200)}”{due}",
+            kind=f"{to_requester.kind}_receipt",
             recipients=(staff_channel(),),
             case_number=case.number,
         )
         if case.origin_thread:
             self.port.append_bot_messages(case.origin_thread, [to_requester])
         return [to_requester, receipt]
+
+
+def _without_item(data: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in data.items() if k != "outbox_id"}

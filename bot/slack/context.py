@@ -14,6 +14,7 @@ from bot.messages import Audience, Outbound
 from bot.slack import blocks
 from bot.slack.cards import CardIndex
 from bot.slack.delivery import Delivery
+from bot.slack.outbox import OutboxCourier
 from bot.slack.people import Gate, TimeZones
 from bot.slack.places import Place, plain_text
 
@@ -31,6 +32,7 @@ class SlackContext:
     zones: TimeZones = field(init=False)
     cards: CardIndex = field(init=False)
     delivery: Delivery = field(init=False)
+    courier: OutboxCourier = field(init=False)
 
     def __post_init__(self) -> None:
         self.gate = Gate(directory=self.directory)
@@ -43,6 +45,8 @@ class SlackContext:
             cards=self.cards,
             zones=self.zones,
         )
+        self.courier = OutboxCourier(store=self.store, delivery=self.delivery, clock=self.clock)
+        self.delivery.on_owed = self.courier.settle
 
 
 class SlackPart:
@@ -59,6 +63,7 @@ class SlackPart:
         self.zones = context.zones
         self.cards = context.cards
         self.delivery = context.delivery
+        self.courier = context.courier
 
     @property
     def staff_channel(self) -> str:

@@ -1,5 +1,7 @@
 """Runs the engine's deadlines (reminders, closure notices, closures) on a schedule.
 
+The same loop sweeps the outbox (bot.slack.outbox) at its own interval.
+
 The engine claims each due timer in the store before firing it, so every replica can run
 this loop and each reminder is still posted once.
 """
@@ -17,12 +19,17 @@ DEFAULT_INTERVAL_SECONDS = 30.0
 
 class DeadlineLoop:
     def __init__(
-        self, *, fire: Callable[[], int], interval_seconds: float = DEFAULT_INTERVAL_SECONDS
+        self,
+        *,
+        fire: Callable[[], int],
+        interval_seconds: float = DEFAULT_INTERVAL_SECONDS,
+        name: str = "deadlines",
     ) -> None:
         self.fire = fire
         self.interval_seconds = interval_seconds
+        self.name = name
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="deadlines", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def start(self) -> DeadlineLoop:
         self._thread.start()
@@ -38,4 +45,4 @@ class DeadlineLoop:
             try:
                 self.fire()
             except Exception as error:  # keep the loop alive; the next tick tries again
-                log.error("deadline run failed: %s", type(error).__name__)
+                log.error("%s run failed: %s", self.name, type(error).__name__, exc_info=True)

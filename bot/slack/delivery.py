@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.messages import Audience, Outbound
+from bot.messages import Audience, Outbound, owed_item
 from bot.slack import blocks, staff_blocks
 from bot.slack.cards import REQUESTER, STAFF, CardIndex, CardRef
 from bot.slack.people import TimeZones
@@ -34,11 +35,15 @@ PRIVATE_KINDS = frozenset(
         "store_unavailable",
         "store_error",
         "not_your_question",
+        "nlu_timeout",
     }
 )
 BROADCAST_KINDS = frozenset({"staff_escalation", "staff_case_closed"})
 FRESH_CARD_KINDS = frozenset({"staff_handoff", "case_created"})  # cards just posted as they are
 SILENT_KINDS = frozenset({"staff_reply_receipt"})  # the reply is already in the thread
+CARD_EVENT_TYPE = "supportbot_case_card"  # Slack message metadata naming the card's case
+CARD_LOOKBACK_SECONDS = 60.0  # a card is posted after its case exists; allow for clock skew
+CARD_LOOKUP_LIMIT = 200  # newest messages read when looking for a card that may exist
 
 
 class Delivery:
@@ -52,6 +57,8 @@ class Delivery:
         self.zones = zones
         # Called with the requester's ID whenever one of their cases changed (App Home).
         self.on_case_change: Callable[[str], None] = lambda _user_id: None
+        # Called with each outbox item the delivered messages belong to (bot.slack.outbox).
+        self.on_owed: Callable[[str], None] = lambda _item_id: None
 
     @property
     def staff_channel(self) -> str:
@@ -65,33 +72,64 @@ class Delivery:
         owner_id: str | None,
         actor_id: str | None = None,
     ) -> None:
-        """Post each message; a failing Slack call is logged and the rest still go out."""
+        """Post each message; a failing Slack call is logged and the rest still go out.
+
+        Messages a case change owes (tagged with its outbox item) are not posted from here:
+        the item is settled last, from the store's copy, together with the case's cards, so
+        they go out once even when this turn and the outbox worker race.
+        """
         changed: set[str] = set()
+        owed: list[str] = []
         for outbound in outbounds:
+            item = owed_item(outbound)
+            if item is not None:
+                if item not in owed:
+                    owed.append(item)
+                continue
             try:
-                if outbound.audience is Audience.REQUESTER:
-                    self._to_requester(
-                        outbound, origin=origin, owner_id=owner_id, actor_id=actor_id
-                    )
-                elif outbound.audience is Audience.STAFF:
-                    self._to_staff(outbound, origin=origin, actor_id=actor_id)
-                else:
-                    self._to_notified(outbound, origin=origin)
+                self.deliver_one(outbound, origin=origin, owner_id=owner_id, actor_id=actor_id)
             except SlackApiError as error:
                 log.warning(
                     "Slack refused a %s message: %s", outbound.kind, error.response.get("error")
                 )
             except Exception as error:  # one bad message must not lose the others
                 log.error(
-                    "could not deliver a %s message: %s",
+                    "could not deliver a %s message (case %s): %s",
                     outbound.kind,
+                    outbound.case_number or "none",
                     type(error).__name__,
-                    exc_info=log.isEnabledFor(logging.DEBUG),
+                    exc_info=True,
                 )
-            if outbound.case_number and outbound.kind not in FRESH_CARD_KINDS:
+            # A new case's cards are posted as they are; a refusal changed nothing.
+            if outbound.case_number and outbound.kind not in FRESH_CARD_KINDS | PRIVATE_KINDS:
                 changed.add(outbound.case_number)
         for number in sorted(changed):
             self.refresh_cards(number)
+        for item in owed:
+            self.on_owed(item)
+
+    def deliver_one(
+        self,
+        outbound: Outbound,
+        *,
+        origin: Place | None,
+        owner_id: str | None,
+        actor_id: str | None = None,
+    ) -> None:
+        """Post one message where its audience reads it; raises when Slack refuses it."""
+        if outbound.audience is Audience.REQUESTER:
+            self._to_requester(outbound, origin=origin, owner_id=owner_id, actor_id=actor_id)
+        elif outbound.audience is Audience.STAFF:
+            self._to_staff(outbound, origin=origin, actor_id=actor_id)
+        else:
+            self._to_notified(outbound, origin=origin)
+
+    def post_cards(self, case_number: str, *, maybe_posted: bool = False) -> None:
+        """A new case's staff card and requester card, each posted once (raises on failure)."""
+        self.post_staff_card(case_number, channel=self.staff_channel, maybe_posted=maybe_posted)
+        case = self.store.cases.get_case(case_number)
+        if case is not None and case.origin_thread:
+            self._post_requester_card(case_number, Place.from_key(case.origin_thread))
 
     # ---- requester ------------------------------------------------------------------------
 
@@ -118,8 +156,6 @@ class Delivery:
             return
         payload = blocks.message(outbound, owner_id=owner, conversation_key=place.conversation_key)
         self.post(place, payload)
-        if outbound.kind == "case_created" and outbound.case_number:
-            self._post_requester_card(outbound.case_number, place)
 
     def _post_requester_card(self, case_number: str, place: Place) -> None:
         if self.cards.card(case_number, REQUESTER) is not None:
@@ -143,9 +179,6 @@ class Delivery:
             return
         if outbound.kind in PRIVATE_KINDS and actor_id:
             self.ephemeral(origin or Place(channel), actor_id, outbound.text)
-            return
-        if outbound.kind == "staff_handoff" and outbound.case_number:
-            self.post_staff_card(outbound.case_number, channel=channel)
             return
         card = self.cards.card(outbound.case_number, STAFF) if outbound.case_number else None
         payload = self._staff_notice(outbound)
@@ -184,23 +217,64 @@ class Delivery:
             )
         return payload
 
-    def post_staff_card(self, case_number: str, *, channel: str, source: str = "New case") -> None:
+    def post_staff_card(
+        self,
+        case_number: str,
+        *,
+        channel: str,
+        source: str = "New case",
+        maybe_posted: bool = False,
+    ) -> None:
+        """Post the case's staff card unless it already has one.
+
+        `maybe_posted`: an earlier attempt may have posted it and died before recording it,
+        so Slack's own history of the channel is asked first (the card carries the case
+        number in its message metadata) and a found card is recorded instead of posted again.
+        """
         if self.cards.card(case_number, STAFF) is not None:
             return  # a retried handoff must not post a second card
         case = self.store.cases.get_case(case_number)
         if case is None:
             return
+        if maybe_posted:
+            found = self._posted_card(channel, case_number, since=case.created_at)
+            if found is not None:
+                self.cards.remember(case_number, CardRef(STAFF, channel, found))
+                return
         payload = staff_blocks.staff_card(
             case,
             tz=self.zones.of(case.requester_id),
             nlu_confidence=self.nlu_confidence(case.origin_thread, report=case.description),
             source=source,
         )
+        payload["metadata"] = {
+            "event_type": CARD_EVENT_TYPE,
+            "event_payload": {"case_number": case_number, "role": STAFF},
+        }
         response = self.post(Place(channel), payload)
         if response is not None:
             self.cards.remember(
                 case_number, CardRef(STAFF, str(response["channel"]), str(response["ts"]))
             )
+
+    def _posted_card(self, channel: str, case_number: str, *, since: datetime) -> str | None:
+        """The ts of a staff card for this case already in the channel, from Slack itself."""
+        response = self.client.conversations_history(
+            channel=channel,
+            include_all_metadata=True,
+            oldest=f"{since.timestamp() - CARD_LOOKBACK_SECONDS:.6f}",
+            limit=CARD_LOOKUP_LIMIT,
+        )
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if (
+                metadata.get("event_type") == CARD_EVENT_TYPE
+                and payload.get("case_number") == case_number
+                and payload.get("role") == STAFF
+            ):
+                return str(message["ts"])
+        return None
 
     def nlu_confidence(
         self, conversation_key: str | None, *, report: str | None = None

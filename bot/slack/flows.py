@@ -74,6 +74,10 @@ class Flows(SlackPart):
         self.delivery.deliver(fired, origin=None, owner_id=None)
         return len(fired)
 
+    def outbox(self) -> int:
+        """Deliver what case changes still owe (their turn could not); returns how many."""
+        return self.courier.sweep()
+
     def home(self, *, user_id: str) -> None:
         publish_home(
             client=self.client,

@@ -38,10 +38,23 @@ def stop_on_signals() -> threading.Event:
     return stop
 
 
-def start_deadlines(app: Any) -> Any:
-    from bot.slack.deadlines import DeadlineLoop
+class Loops:
+    """The background loops every replica runs: deadlines, and the outbox sweep."""
 
-    return DeadlineLoop(fire=app.flows.deadlines).start()
+    def __init__(self, app: Any) -> None:
+        from bot.slack.deadlines import DeadlineLoop
+        from bot.slack.outbox import SWEEP_INTERVAL_SECONDS
+
+        self.loops = [
+            DeadlineLoop(fire=app.flows.deadlines).start(),
+            DeadlineLoop(
+                fire=app.flows.outbox, interval_seconds=SWEEP_INTERVAL_SECONDS, name="outbox"
+            ).start(),
+        ]
+
+    def stop(self) -> None:
+        for loop in self.loops:
+            loop.stop()
 
 
 def serve_http(app: Any, store: Any, *, host: str, port: int) -> None:
@@ -53,13 +66,14 @@ def serve_http(app: Any, store: Any, *, host: str, port: int) -> None:
         "serving Slack on http://%s:%d%s (health: %s)", host, server.port, EVENTS_PATH, HEALTH_PATH
     )
     server.start_in_background()
-    deadlines = start_deadlines(app)
+    loops = Loops(app)
     try:
         stop.wait()
     finally:
-        deadlines.stop()
+        loops.stop()
         server.shutdown()
         server.server_close()
+        app.listener_pool.shutdown(wait=True)  # finish the work already acknowledged
 
 
 def serve_socket(app: Any, settings: SlackSettings) -> None:
@@ -69,9 +83,10 @@ def serve_socket(app: Any, settings: SlackSettings) -> None:
     handler = WatchedSocketModeHandler(app, settings.app_token)
     handler.connect()
     log.warning("connected to Slack in Socket Mode")
-    deadlines = start_deadlines(app)
+    loops = Loops(app)
     try:
         stop.wait()
     finally:
-        deadlines.stop()
+        loops.stop()
         handler.close()
+        app.listener_pool.shutdown(wait=True)  # finish the work already acknowledged

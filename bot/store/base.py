@@ -8,13 +8,16 @@ method raises `StoreUnavailable` when the backing service is down; the bot turns
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from bot.store.errors import LockNotAcquired, StoreUnavailable
+from bot.store.errors import LockNotAcquired, StoreError, StoreUnavailable
 from bot.store.models import AuditEntry, Case, CaseDraft, Lock, OutboxItem, Timer
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "CaseStore",
@@ -44,7 +47,7 @@ class CaseStore(Protocol):
         """Create a case atomically, or return the one already created with this key.
 
         Returns (case, created). Numbers come from a durable sequence starting at CS-1001.
-        A new case also writes its outbox item (`outbox_id(number, 1)`, action "create", with
+        A new case also writes its outbox item (`change_id(number, 1)`, action "create", with
         the `owed` messages) in the same step, so its cards can never be lost.
         """
         ...
@@ -66,7 +69,7 @@ class CaseStore(Protocol):
     ) -> Case:
         """Apply `changes` atomically and record an AuditEntry with old and new values.
 
-        The same step writes the change's outbox item (`outbox_id(number, new version)`, with
+        The same step writes the change's outbox item (`change_id(number, new version)`, with
         the `owed` messages). Fields whose value does not change are ignored; when nothing
         changes, nothing is recorded and nothing is owed. Raises CaseNotFound,
         InvalidCaseNumber, InvalidChange or VersionConflict (when `expected_version` is given
@@ -145,14 +148,22 @@ class LockManager(Protocol):
 def locked_with(
     manager: LockManager, key: str, *, ttl_seconds: float, wait_seconds: float = 0.0
 ) -> Iterator[Lock]:
-    """Shared implementation of `LockManager.locked` for every backend."""
+    """Shared implementation of `LockManager.locked` for every backend.
+
+    A release that fails (the store went down after the work was done) is logged, not
+    raised: the work is complete and the lock expires by its TTL, whereas raising would turn
+    a finished turn into "try again" and lose its replies.
+    """
     lock = manager.acquire(key, ttl_seconds=ttl_seconds, wait_seconds=wait_seconds)
     if lock is None:
         raise LockNotAcquired(f"{key!r} is busy, try again in a moment")
     try:
         yield lock
     finally:
-        manager.release(lock)
+        try:
+            manager.release(lock)
+        except StoreError as error:
+            log.warning("could not release lock %r (it expires by itself): %s", key, error)
 
 
 @runtime_checkable
@@ -200,7 +211,8 @@ class Outbox(Protocol):
         """Lease the item for `lease_seconds` of wall-clock time, even before it is available.
 
         Exactly one caller gets the item while the lease runs (it runs out by itself, as a
-        lock does); None when it is leased by someone else or already settled.
+        lock does); None when it is leased by someone else or already settled. Each claim
+        counts as an attempt: above 1, an earlier holder may have delivered part of it.
         """
         ...
 
@@ -209,7 +221,7 @@ class Outbox(Protocol):
         ...
 
     def retry(self, item_id: str, *, at: datetime, error: str) -> None:
-        """Give the lease back after a failure: available again at `at`, attempts + 1."""
+        """Give the lease back after a failure: available again at `at`, with the error."""
         ...
 
     def settle(self, item_id: str) -> None:

@@ -20,6 +20,7 @@ from cases.entity import (
     Case,
     CaseDraft,
     Note,
+    change_id,
     format_case_number,
     utc,
 )
@@ -41,8 +42,8 @@ __all__ = [
     "OutboxItem",
     "Priority",
     "UpdatedBy",
+    "change_id",
     "format_case_number",
-    "outbox_id",
     "utc",
 ]
 
@@ -94,18 +95,14 @@ class Timer:
 OUTBOX_GRACE = timedelta(seconds=10)
 
 
-def outbox_id(case_number: str, version: int) -> str:
-    """The outbox item a case change writes: one per case version, so a replay adds none."""
-    return f"{case_number}:v{version}"
-
-
 @dataclass(frozen=True, kw_only=True)
 class OutboxItem:
     """What one case change owes to people: its cards shown as they now are, and `messages`.
 
     `messages` are the adapter-neutral outbound messages (JSON dicts) the change produced;
     `delivered` counts those already accepted, so a retry never sends one twice. `action` is
-    the audit action ("create" means the case's cards must first be posted).
+    the audit action ("create" means the case's cards must first be posted). `attempts`
+    counts claims: above 1, someone may have posted a card and died before recording it.
     """
 
     item_id: str

@@ -77,10 +77,12 @@ _ITEM_FIELDS = "'case_number', 'version', 'action', 'messages', 'delivered', 'at
 
 # KEYS: item hash, lease key, availability set; ARGV: lease ms, item id.
 # The lease is SET NX with an expiry: one holder at a time, and a crashed one's lease runs out.
+# Every claim counts as an attempt, so the next holder knows someone may have delivered part.
 # Returns the item's fields and its availability score, or nil.
 CLAIM_OUTBOX = f"""
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
 if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then return nil end
+redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 local fields = redis.call('HMGET', KEYS[1], {_ITEM_FIELDS})
 table.insert(fields, redis.call('ZSCORE', KEYS[3], ARGV[2]))
 return fields
@@ -96,9 +98,9 @@ return 1
 """
 
 # KEYS: item hash, lease key, availability set; ARGV: available at (microseconds), error, id.
+# Gives the lease back: the item is available again at the given time.
 RETRY_OUTBOX = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 redis.call('HSET', KEYS[1], 'last_error', ARGV[2])
 redis.call('ZADD', KEYS[3], ARGV[1], ARGV[3])
 redis.call('DEL', KEYS[2])

@@ -30,8 +30,8 @@ from bot.store.models import (
     Lock,
     OutboxItem,
     Timer,
+    change_id,
     format_case_number,
-    outbox_id,
     parse_case_number,
 )
 from bot.store.sqlite_connection import SqliteDatabase
@@ -413,7 +413,7 @@ class SqliteOutbox:
             "INSERT OR IGNORE INTO outbox (item_id, case_number, version, action, messages,"
             " available_at_us) VALUES (?, ?, ?, ?, ?, ?)",
             (
-                outbox_id(case.number, case.version),
+                change_id(case.number, case.version),
                 case.number,
                 case.version,
                 action,
@@ -442,7 +442,7 @@ class SqliteOutbox:
         wall = time.time()
         with self._db.write() as conn:
             row = conn.execute(
-                f"UPDATE outbox SET leased_until = ? WHERE item_id = ?"
+                f"UPDATE outbox SET leased_until = ?, attempts = attempts + 1 WHERE item_id = ?"
                 f" AND leased_until <= ? RETURNING {_OUTBOX_COLUMNS}",
                 (wall + lease_seconds, item_id, wall),
             ).fetchone()
@@ -458,8 +458,8 @@ class SqliteOutbox:
     def retry(self, item_id: str, *, at: datetime, error: str) -> None:
         with self._db.write() as conn:
             conn.execute(
-                "UPDATE outbox SET available_at_us = ?, leased_until = 0,"
-                " attempts = attempts + 1, last_error = ? WHERE item_id = ?",
+                "UPDATE outbox SET available_at_us = ?, leased_until = 0, last_error = ?"
+                " WHERE item_id = ?",
                 (_to_microseconds(at), error[:200], item_id),
             )
 

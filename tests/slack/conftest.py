@@ -441,8 +441,8 @@ def button_labels(call: Call) -> list[str]:
     ]
 
 
-def open_case(slack: SlackDriver, *, user: str = "U01AAA") -> tuple[str, Call]:
-    """A designated contact reports by DM and confirms; returns the case number and staff card."""
+def confirm_report(slack: SlackDriver, *, user: str = "U01AAA") -> str:
+    """A designated contact reports by DM and confirms; returns the number they were told."""
     dm = "D" + user[1:]
     slack.dm(user, REPORT)
     last_post(slack, channel=dm, containing="business impact")
@@ -454,7 +454,12 @@ def open_case(slack: SlackDriver, *, user: str = "U01AAA") -> tuple[str, Call]:
     summary = last_post(slack, channel=dm, containing="ready to open")
     slack.click(summary, user, label="Confirm")
     created = last_post(slack, channel=dm, containing="Opened CS-")
-    number = str(created.get("text")).split("Opened ", 1)[1].split(" ", 1)[0]
+    return str(created.get("text")).split("Opened ", 1)[1].split(" ", 1)[0]
+
+
+def open_case(slack: SlackDriver, *, user: str = "U01AAA") -> tuple[str, Call]:
+    """A designated contact reports by DM and confirms; returns the case number and staff card."""
+    number = confirm_report(slack, user=user)
     card = last_post(slack, channel=STAFF_CHANNEL, containing=f"New case {number}")
     deadline = time.monotonic() + 10  # the app records the card once Slack has answered
     while slack.app.flows.cards.card(number, "staff") is None and time.monotonic() < deadline:

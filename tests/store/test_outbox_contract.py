@@ -10,7 +10,7 @@ import pytest
 
 from bot.store.base import Store
 from bot.store.errors import InvalidInput, VersionConflict
-from bot.store.models import OUTBOX_GRACE, outbox_id
+from bot.store.models import OUTBOX_GRACE, change_id
 from tests.store.conftest import NOW, StoreOpener, make_draft
 
 NOTICE = {"audience": "requester", "text": "Support asks: which site?", "kind": "staff_asked"}
@@ -25,7 +25,7 @@ def create(store: Store, key: str = "conv-1", **owed: object) -> str:
 
 def test_a_new_case_owes_its_cards_from_the_moment_it_exists(store: Store) -> None:
     number = create(store)
-    item = store.outbox.get(outbox_id(number, 1))
+    item = store.outbox.get(change_id(number, 1))
     assert item is not None
     assert (item.case_number, item.version, item.action) == (number, 1, "create")
     assert item.available_at == NOW + OUTBOX_GRACE
@@ -33,7 +33,7 @@ def test_a_new_case_owes_its_cards_from_the_moment_it_exists(store: Store) -> No
 
 def test_a_replayed_creation_owes_nothing_more(store: Store) -> None:
     number = create(store)
-    store.outbox.settle(outbox_id(number, 1))
+    store.outbox.settle(change_id(number, 1))
     create(store)  # same idempotency key: the same case, no new item
     assert store.outbox.due(NOW + timedelta(days=1)) == []
 
@@ -47,7 +47,7 @@ def test_an_update_owes_its_messages_under_the_new_version(store: Store) -> None
         changes={"status": "waiting_on_customer"},
         owed=[NOTICE],
     )
-    item = store.outbox.get(outbox_id(number, 2))
+    item = store.outbox.get(change_id(number, 2))
     assert item is not None and item.messages == (NOTICE,) and item.action == "update"
 
 
@@ -56,7 +56,7 @@ def test_an_update_that_changes_nothing_owes_nothing(store: Store) -> None:
     store.cases.update_case(
         number, actor_id="U0STAFF1", now=NOW, changes={"status": "open"}, owed=[NOTICE]
     )
-    assert store.outbox.get(outbox_id(number, 2)) is None
+    assert store.outbox.get(change_id(number, 2)) is None
 
 
 def test_a_refused_update_owes_nothing(store: Store) -> None:
@@ -70,7 +70,7 @@ def test_a_refused_update_owes_nothing(store: Store) -> None:
             expected_version=7,
             owed=[NOTICE],
         )
-    assert store.outbox.get(outbox_id(number, 2)) is None
+    assert store.outbox.get(change_id(number, 2)) is None
 
 
 def test_messages_that_are_not_plain_json_are_refused_and_nothing_is_written(
@@ -86,12 +86,12 @@ def test_items_become_due_after_the_grace_time_oldest_first(store: Store) -> Non
     second = create(store, "b")
     assert store.outbox.due(NOW) == []
     due = store.outbox.due(NOW + OUTBOX_GRACE)
-    assert [i.item_id for i in due] == [outbox_id(first, 1), outbox_id(second, 1)]
+    assert [i.item_id for i in due] == [change_id(first, 1), change_id(second, 1)]
 
 
 def test_an_item_can_be_claimed_before_it_is_due(store: Store) -> None:
     number = create(store)
-    claimed = store.outbox.claim(outbox_id(number, 1), lease_seconds=30)
+    claimed = store.outbox.claim(change_id(number, 1), lease_seconds=30)
     assert claimed is not None and claimed.case_number == number
 
 
@@ -101,34 +101,44 @@ def test_only_one_of_many_claimers_gets_an_item(open_store_again: StoreOpener) -
     replicas = [open_store_again() for _ in range(6)]
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(
-            pool.map(lambda s: s.outbox.claim(outbox_id(number, 1), lease_seconds=30), replicas)
+            pool.map(lambda s: s.outbox.claim(change_id(number, 1), lease_seconds=30), replicas)
         )
     assert sum(r is not None for r in results) == 1
 
 
 def test_a_leased_item_is_not_due_until_its_lease_runs_out(store: Store) -> None:
     number = create(store)
-    assert store.outbox.claim(outbox_id(number, 1), lease_seconds=0.3) is not None
+    assert store.outbox.claim(change_id(number, 1), lease_seconds=0.3) is not None
     assert store.outbox.due(NOW + OUTBOX_GRACE) == []
     time.sleep(0.45)
     assert [i.case_number for i in store.outbox.due(NOW + OUTBOX_GRACE)] == [number]
 
 
-def test_retry_gives_the_item_back_later_and_counts_the_attempt(store: Store) -> None:
+def test_retry_gives_the_item_back_later_with_its_error(store: Store) -> None:
     number = create(store)
-    item_id = outbox_id(number, 1)
+    item_id = change_id(number, 1)
     assert store.outbox.claim(item_id, lease_seconds=30) is not None
     later = NOW + timedelta(minutes=5)
     store.outbox.retry(item_id, at=later, error="ratelimited")
     assert store.outbox.due(later - timedelta(seconds=1)) == []
     (item,) = store.outbox.due(later)
-    assert (item.attempts, item.last_error) == (1, "ratelimited")
+    assert item.last_error == "ratelimited"
     assert store.outbox.claim(item_id, lease_seconds=30) is not None  # the lease was given back
+
+
+def test_every_claim_counts_as_an_attempt(store: Store) -> None:
+    number = create(store)
+    item_id = change_id(number, 1)
+    first = store.outbox.claim(item_id, lease_seconds=30)
+    store.outbox.retry(item_id, at=NOW, error="internal_error")
+    second = store.outbox.claim(item_id, lease_seconds=30)
+    assert first is not None and second is not None
+    assert (first.attempts, second.attempts) == (1, 2)
 
 
 def test_progress_is_kept_and_never_moves_back(store: Store) -> None:
     number = create(store, owed=[NOTICE, NOTICE, NOTICE])
-    item_id = outbox_id(number, 1)
+    item_id = change_id(number, 1)
     store.outbox.advance(item_id, delivered=2)
     store.outbox.advance(item_id, delivered=1)
     item = store.outbox.get(item_id)
@@ -137,7 +147,7 @@ def test_progress_is_kept_and_never_moves_back(store: Store) -> None:
 
 def test_a_settled_item_is_gone_and_progress_does_not_revive_it(store: Store) -> None:
     number = create(store)
-    item_id = outbox_id(number, 1)
+    item_id = change_id(number, 1)
     store.outbox.settle(item_id)
     store.outbox.advance(item_id, delivered=1)
     store.outbox.retry(item_id, at=NOW, error="late")

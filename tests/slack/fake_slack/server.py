@@ -51,6 +51,10 @@ class Failure:
     status: int
     retry_after: int | None
     body: dict[str, Any] = field(default_factory=dict)
+    channel: str | None = None  # only calls to this channel fail
+
+    def hits(self, params: dict[str, Any]) -> bool:
+        return self.channel is None or params.get("channel") == self.channel
 
 
 def _decode_params(content_type: str, raw: bytes) -> dict[str, Any]:
@@ -104,13 +108,18 @@ class FakeSlack:
         retry_after: int | None = 1,
         times: int = 1,
         error: str | None = None,
+        channel: str | None = None,
     ) -> None:
-        """The next `times` calls fail: 429 (rate limited), 5xx, or 200 with an API error."""
+        """The next `times` calls fail: 429 (rate limited), 5xx, or 200 with an API error.
+
+        With `channel`, only calls to that channel fail (and count towards `times`).
+        """
         default = "ratelimited" if status == 429 else "internal_error"
         body = {"ok": False, "error": error or default}
         with self._lock:
             self.failures.setdefault(method, []).extend(
-                Failure(status=status, retry_after=retry_after, body=body) for _ in range(times)
+                Failure(status=status, retry_after=retry_after, body=body, channel=channel)
+                for _ in range(times)
             )
 
     # ---- reading what happened ----------------------------------------------------------
@@ -150,6 +159,8 @@ class FakeSlack:
             return {"ok": True, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "team_id": TEAM_ID}
         if method in ("chat.postMessage", "chat.update"):
             return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts") or ts}
+        if method == "conversations.history":  # called with the lock held
+            return {"ok": True, "messages": self._history(str(params.get("channel")))}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
         if method == "conversations.open":
@@ -168,6 +179,26 @@ class FakeSlack:
             return {"ok": True, "url": url or (self.socket_urls or ["ws://127.0.0.1:9/"])[0]}
         return {"ok": True}
 
+    def _history(self, channel: str) -> list[dict[str, Any]]:
+        """The channel's accepted top-level messages, newest first, as Slack lists them."""
+        posted = [
+            c
+            for c in self.calls
+            if c.method == "chat.postMessage"
+            and c.params.get("channel") == channel
+            and not c.params.get("thread_ts")
+            and c.response.get("ok")
+        ]
+        return [
+            {
+                "type": "message",
+                "ts": c.response["ts"],
+                "text": c.params.get("text", ""),
+                **({"metadata": c.params["metadata"]} if c.params.get("metadata") else {}),
+            }
+            for c in reversed(posted)
+        ]
+
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
@@ -179,8 +210,9 @@ class FakeSlack:
                     self.headers.get("Content-Type", ""), self.rfile.read(length)
                 )
                 with fake._lock:
-                    pending = fake.failures.get(method)
-                    failure = pending.pop(0) if pending else None
+                    pending = fake.failures.get(method) or []
+                    index = next((i for i, f in enumerate(pending) if f.hits(params)), None)
+                    failure = pending.pop(index) if index is not None else None
                     answer = failure.body if failure else fake._answer(method, params)
                     authorization = self.headers.get("Authorization", "")
                     fake.calls.append(Call(method, params, authorization, time.time(), answer))
