@@ -144,7 +144,7 @@ class FileDesk:
                 "attaching failed in %s: %s",
                 inbound.conversation_key,
                 type(error).__name__,
-                exc_info=log.isEnabledFor(logging.DEBUG),
+                exc_info=True,
             )
             text = (
                 f"Something went wrong on my side, so I haven't attached {shown}. Please "

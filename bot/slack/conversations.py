@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.engine.engine import STORE_DOWN
 from bot.messages import Audience, Outbound, SharedFile
 from bot.slack import blocks
 from bot.slack.context import SlackPart
 from bot.slack.places import Place, place_of_message, plain_text, shared_files
+from bot.store.errors import StoreUnavailable
 from cases.vocabulary import ACTIVE_STATUS_VALUES
 
 # Not ignored: "file_share" (a message with files), whose files are attached to the case.
@@ -75,7 +77,14 @@ class Conversations(SlackPart):
             # a message that mentions the app arrives as app_mention instead.
             if not thread_ts or (bot_user_id and f"<@{bot_user_id}" in str(event.get("text"))):
                 return
-            if not self.store.trackers.load(Place(channel, thread_ts).conversation_key):
+            try:
+                held = bool(self.store.trackers.load(Place(channel, thread_ts).conversation_key))
+            except StoreUnavailable:
+                # Unknown whether the thread is ours; under our own message it surely is.
+                held = False
+                if bot_user_id and event.get("parent_user_id") == bot_user_id:
+                    self.delivery.post(Place(channel, thread_ts), blocks.notice(STORE_DOWN))
+            if not held:
                 return
         self.turn(event=event, event_id=event_id, bot_user_id=bot_user_id)
 

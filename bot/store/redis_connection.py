@@ -132,6 +132,8 @@ def unavailable(error: BaseException) -> StoreUnavailable:
         reason = "it did not answer in time"
     elif isinstance(error, redis.BusyLoadingError):
         reason = "it is still loading its data"
+    elif isinstance(error, redis.AuthenticationError) or "WRONGPASS" in str(error):
+        reason = "it refused the password or user name in REDIS_URL"
     elif isinstance(error, redis.ConnectionError):
         reason = "it cannot be reached"
     else:

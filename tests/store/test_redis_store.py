@@ -163,3 +163,17 @@ def test_foreign_lock_is_not_freed_by_the_orphan_rule(namespace: str) -> None:
 def test_deleting_a_namespace_refuses_the_default_one() -> None:
     with pytest.raises(ValueError, match="default namespace"):
         delete_namespace(REDIS_TEST_URL, "")
+
+
+def test_a_wrong_redis_password_is_reported_as_refused_not_unreachable() -> None:
+    from bot.store.errors import StoreUnavailable
+    from bot.store.redis_store import RedisStore
+
+    store = RedisStore("redis://nobody:wrong-password@127.0.0.1:6379/0", namespace="auth")
+    try:
+        with pytest.raises(StoreUnavailable) as refused:
+            store.ping()
+    finally:
+        store.close()
+    assert "refused the password" in str(refused.value)
+    assert "wrong-password" not in str(refused.value)
