@@ -28,10 +28,10 @@ from tests.faults.redis_server import RedisServer
 from tests.slack.conftest import (
     BOT_TOKEN,
     SIGNING_SECRET,
-    STAFF_CHANNEL,
     WEDNESDAY_MORNING_CHICAGO,
     Clock,
     SlackDriver,
+    staff_cards,
     text_of,
 )
 from tests.slack.fake_slack.server import FakeSlack
@@ -135,16 +135,6 @@ def walk_to_summary(replicas: Replicas, contact: str) -> str:
             continue  # an acknowledgement; the question follows
         replicas.driver().channel_message(contact, CHANNEL, answer, thread_ts=root)
     raise AssertionError(f"no summary in {root}")
-
-
-def staff_cards(fake: FakeSlack, number: str) -> list[Any]:
-    return [
-        c
-        for c in fake.calls_to("chat.postMessage")
-        if c.get("channel") == STAFF_CHANNEL
-        and f"New case {number}" in text_of(c)
-        and c.response.get("ok")
-    ]
 
 
 def confirmed(fake: FakeSlack, root: str) -> bool:

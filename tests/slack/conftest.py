@@ -421,6 +421,17 @@ def last_post(slack: SlackDriver, *, channel: str, containing: str, timeout: flo
     return found[-1]
 
 
+def staff_cards(fake: FakeSlack, number: str) -> list[Call]:
+    """The staff cards Slack accepted for a case (exactly one is the promise)."""
+    return [
+        c
+        for c in fake.calls_to("chat.postMessage")
+        if c.get("channel") == STAFF_CHANNEL
+        and f"New case {number}" in text_of(c)
+        and c.response.get("ok")
+    ]
+
+
 def ephemeral_to(fake: FakeSlack, user: str, containing: str) -> Call:
     """The private answer `user` got (chat.postEphemeral), e.g. a refusal."""
     found = fake.wait_for(

@@ -21,19 +21,9 @@ from tests.slack.conftest import (
     confirm_report,
     last_post,
     open_case,
+    staff_cards,
     text_of,
 )
-from tests.slack.fake_slack.server import FakeSlack
-
-
-def staff_cards(fake: FakeSlack, number: str) -> list[object]:
-    return [
-        c
-        for c in fake.calls_to("chat.postMessage")
-        if c.get("channel") == STAFF_CHANNEL
-        and f"New case {number}" in text_of(c)
-        and c.response.get("ok")
-    ]
 
 
 def later(clock, **delta: float) -> None:  # type: ignore[no-untyped-def]
