@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 LEASE_SECONDS = 60.0  # an item is a few Slack calls; a crashed replica's items return in a minute
 FIRST_RETRY = timedelta(seconds=5)  # Slack's own retry handlers already waited out short blips
 LONGEST_RETRY = timedelta(minutes=5)  # a misconfigured channel is retried until it is fixed
+CARD_ATTEMPTS = 12  # about 30 minutes of retries for a card Slack says it will never accept
 SWEEP_BATCH = 50  # items per sweep, so one sweep never holds a worker for long
 SWEEP_INTERVAL_SECONDS = 5.0  # how soon an orphaned item is picked up after its grace time
 # Slack errors that the same call may get past later; anything else will never be accepted.
@@ -97,10 +98,22 @@ class OutboxCourier:
                     error.response.get("error"),
                 )
             self.store.outbox.advance(item.item_id, delivered=index + 1)
-        if item.action == "create":  # posted as the case is now, so no refresh is needed
-            self.delivery.post_cards(item.case_number, maybe_posted=item.attempts > 1)
-        else:
-            self.delivery.refresh_cards(item.case_number)
+        try:
+            if item.action == "create":  # posted as the case is now, so no refresh is needed
+                self.delivery.post_cards(item.case_number, maybe_posted=item.attempts > 1)
+            else:
+                self.delivery.refresh_cards(item.case_number)
+        except SlackApiError as error:
+            # A refused card may be a staff channel fixed later: retried for a while, then
+            # given up loudly rather than retried forever.
+            if transient(error) or item.attempts < CARD_ATTEMPTS:
+                raise
+            log.error(
+                "gave up posting the cards of %s after %d attempts: %s",
+                item.case_number,
+                item.attempts,
+                error.response.get("error"),
+            )
 
     def _give_back(self, item: OutboxItem, error: Exception) -> None:
         reason = (

@@ -189,3 +189,28 @@ def test_a_card_posted_by_a_replica_that_died_before_recording_it_is_not_posted_
 
     assert len(staff_cards(fake_slack, number)) == 1
     assert slack.app.flows.cards.card(number, "staff") is not None
+
+
+def test_a_card_slack_keeps_refusing_is_retried_then_given_up(
+    slack, fake_slack, store, clock
+) -> None:
+    from bot.slack.outbox import CARD_ATTEMPTS
+
+    number = written_by_a_replica_that_died(store)
+    fake_slack.fail_next(
+        "chat.postMessage",
+        status=200,
+        error="channel_not_found",
+        channel=STAFF_CHANNEL,
+        times=CARD_ATTEMPTS,
+    )
+    for _ in range(CARD_ATTEMPTS - 1):
+        later(clock, hours=1)
+        assert slack.app.flows.outbox() == 0
+    assert store.outbox.get(change_id(number, 1)) is not None  # still being retried
+
+    later(clock, hours=1)
+    slack.app.flows.outbox()
+
+    assert store.outbox.get(change_id(number, 1)) is None
+    assert staff_cards(fake_slack, number) == []
