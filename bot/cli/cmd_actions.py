@@ -8,10 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from actions.runtime import Services, install
 from bot.cli.errors import UsageError
-from bot.directory import load_directory
-from bot.store.factory import open_store
 
 DEFAULT_PORT = 5055
 
@@ -67,6 +64,9 @@ class LazyNlu:
 
 def install_services(*, contacts: Path | str | None, data_dir: Path | str | None) -> None:
     """The process's store, directory and (lazily loaded) NLU for the served actions."""
+    from actions.runtime import Services, install
+    from bot.directory import load_directory
+    from bot.store.factory import open_store
 
     def load_nlu() -> Any:
         from nlu.service import get_service

@@ -13,13 +13,15 @@ import textwrap
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.errors import UsageError
-from policy.calendar import as_zone
-from policy.escalation import CaseDataError, EscalationCase, check_escalation, parse_timestamp
-from policy.loader import WEEKDAY_NAMES, Policy, PolicyError, load_policy
-from policy.targets import as_severity, initial_response_due, restoration_due
+
+# The policy modules (and the holiday calendars under them) are imported by the handlers, so
+# building the parser for any other command does not load them.
+if TYPE_CHECKING:
+    from policy.escalation import EscalationCase
+    from policy.loader import Policy
 
 MAX_CASE_FILE_BYTES = 1_000_000
 
@@ -70,6 +72,8 @@ def _print_help(parser: argparse.ArgumentParser) -> int:
 
 
 def _policy() -> Policy:
+    from policy.loader import PolicyError, load_policy
+
     try:
         return load_policy()
     except PolicyError as error:
@@ -152,6 +156,8 @@ def render_policy(policy: Policy) -> str:
 
 def _weekday_span(weekdays: frozenset[int]) -> str:
     """'Mon-Fri' for a contiguous run of days, else the days listed."""
+    from policy.loader import WEEKDAY_NAMES
+
     days = sorted(weekdays)
     names = [WEEKDAY_NAMES[day].capitalize() for day in days]
     if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
@@ -168,6 +174,8 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def _timestamp(option: str, value: str) -> datetime:
+    from policy.escalation import CaseDataError, parse_timestamp
+
     try:
         return parse_timestamp(option, value)
     except CaseDataError as error:
@@ -185,6 +193,9 @@ def _holidays(values: Sequence[str]) -> frozenset[date]:
 
 
 def run_due(args: argparse.Namespace) -> int:
+    from policy.calendar import as_zone
+    from policy.targets import as_severity, initial_response_due, restoration_due
+
     policy = _policy()
     try:
         severity = as_severity(args.severity)
@@ -240,6 +251,8 @@ def run_due(args: argparse.Namespace) -> int:
 
 
 def _read_case(path: Path) -> EscalationCase:
+    from policy.escalation import CaseDataError, EscalationCase
+
     try:
         size = path.stat().st_size
         if size > MAX_CASE_FILE_BYTES:
@@ -262,6 +275,8 @@ def _read_case(path: Path) -> EscalationCase:
 
 
 def run_escalation(args: argparse.Namespace) -> int:
+    from policy.escalation import check_escalation
+
     policy = _policy()
     now = _timestamp("--now", args.now)
     case = _read_case(args.case)

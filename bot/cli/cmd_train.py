@@ -7,14 +7,13 @@ import argparse
 import sys
 import time
 
-from nlu.kb import KnowledgeBase, load_entries
-from nlu.model import DEFAULT_SEED, build_model
-from nlu.paths import kb_path
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("train", help="train the NLU model (deterministic with --seed)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+    # No default from nlu.model here: importing it loads spaCy for every other command too.
+    parser.add_argument(
+        "--seed", type=int, default=None, help="random seed (default: nlu.model.DEFAULT_SEED)"
+    )
     parser.add_argument(
         "--force", action="store_true", help="rebuild even if a model for this data exists"
     )
@@ -29,9 +28,14 @@ def _progress(task: str, epoch: int, epochs: int, loss: float) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from nlu.kb import KnowledgeBase, load_entries
+    from nlu.model import DEFAULT_SEED, build_model
+    from nlu.paths import kb_path
+
+    seed = DEFAULT_SEED if args.seed is None else args.seed
     started = time.perf_counter()
-    print(f"training the NLU model (seed {args.seed})...", file=sys.stderr, flush=True)
-    directory = build_model(seed=args.seed, progress=_progress, force=args.force)
+    print(f"training the NLU model (seed {seed})...", file=sys.stderr, flush=True)
+    directory = build_model(seed=seed, progress=_progress, force=args.force)
     elapsed = time.perf_counter() - started
     print(f"model ready in {elapsed:.1f} s: {directory}")
     started = time.perf_counter()
