@@ -37,6 +37,8 @@ _IMPACT_WORDS = re.compile(
 )
 _IMPACT_OVER = re.compile(r"\b(no longer|not anymore|resolved|fixed|back to normal)\b", re.I)
 MAX_NOTE_CHARS = 4000
+LISTED_CASES = 20  # the newest open cases a status answer lists
+COUNTED_CASES = 1000  # counted beyond that, then shown as "1000+"
 
 
 class ActionCaseStatus(Action):
@@ -74,22 +76,38 @@ class ActionCaseStatus(Action):
             return []
         text = str(tracker.latest_message.get("text") or "")
         whole_org = bool(_ORG_WORDS.search(text))
-        cases = current().store.cases.list_cases(
-            org_short_name=person.org_short_name,
-            requester_id=None if whole_org else person.slack_id,
+        # The newest few from the store's index, and a count that stops early: the answer
+        # costs the same however many cases the organization has.
+        org, who = person.org_short_name, None if whole_org else person.slack_id
+        store = current().store.cases
+        cases = store.list_cases(
+            org_short_name=org,
+            requester_id=who,
             statuses=ACTIVE_STATUS_VALUES,
-        )
+            newest_first=True,
+            limit=LISTED_CASES,
+        )[::-1]
         scope = f"{person.org_short_name}'s open cases" if whole_org else "Your open cases"
         if not cases:
             say(dispatcher, f"{scope}: none.", kind="status", data={"cases": []})
             return []
-        listed = "\n".join(f"  {case_line(c, person.tz)}" for c in cases[-20:])
-        more = f"\n  …and {len(cases) - 20} older ones." if len(cases) > 20 else ""
+        total = len(cases)
+        if total == LISTED_CASES:
+            total = store.count_cases(
+                org_short_name=org,
+                requester_id=who,
+                statuses=ACTIVE_STATUS_VALUES,
+                at_most=COUNTED_CASES,
+            )
+        plus = "+" if total >= COUNTED_CASES else ""
+        listed = "\n".join(f"  {case_line(c, person.tz)}" for c in cases)
+        hidden = total - len(cases)
+        more = f"\n  …and {hidden}{plus} older ones." if hidden else ""
         say(
             dispatcher,
-            f"{scope} ({len(cases)}):\n{listed}{more}",
+            f"{scope} ({total}{plus}):\n{listed}{more}",
             kind="status",
-            data={"cases": [c.number for c in cases]},
+            data={"cases": [c.number for c in cases]},  # the listed ones, oldest first
         )
         return []
 

@@ -1,6 +1,8 @@
 """`supportbot cases ...`: look at the cases the assistant has stored.
 
-list   cases, oldest first, optionally for one organization or status
+list   cases, oldest first (or the newest first), optionally for one organization or some
+       statuses, at most --limit of them; printed as they are read, so any number of cases
+       lists in constant memory
 show   one case with its full audit trail (who changed what, when)
 
 Both read the configured store: the SQLite file in SUPPORTBOT_DATA_DIR (or the user's data
@@ -10,8 +12,10 @@ directory), or Redis when REDIS_URL is set. Nothing is changed.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
+import textwrap
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,14 +25,17 @@ from typing import Any
 
 from bot.cli.errors import UsageError
 from bot.directory import DirectoryError, load_directory
-from bot.store.base import Store
+from bot.store.base import CaseStore, Store
 from bot.store.codec import audit_to_dict, case_to_dict
 from bot.store.errors import InvalidCaseNumber, InvalidInput, StoreUnavailable
 from bot.store.factory import open_store
 from bot.store.models import STATUSES, AuditEntry, Case, normalize_case_number
+from cases.vocabulary import ACTIVE_STATUS_VALUES
 from policy.severity import Severity, severity_label
 
 TITLE_WIDTH = 50
+PAGE = 500  # cases read per request: the listing's memory, whatever the store holds
+ACTIVE_WORD = "active"
 
 
 class _StoreDown(Exception):
@@ -50,10 +57,18 @@ def register(subparsers: Any) -> None:
     listing.add_argument(
         "--status",
         action="append",
-        choices=sorted(STATUSES),
-        help="only cases in this status (repeatable)",
+        type=_statuses,
+        metavar="STATUS[,STATUS...]",
+        help=f"only cases in these statuses: {', '.join(sorted(STATUSES))}, or {ACTIVE_WORD}"
+        " for every status but closed (repeatable)",
     )
-    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.add_argument("--limit", type=_count, metavar="N", help="at most N cases")
+    listing.add_argument(
+        "--newest-first",
+        action="store_true",
+        help="the newest cases first (with --limit: the N newest)",
+    )
+    listing.add_argument("--json", action="store_true", help="print JSON (one array)")
     _add_common(listing)
     listing.set_defaults(handler=run_list)
 
@@ -62,6 +77,30 @@ def register(subparsers: Any) -> None:
     show.add_argument("--json", action="store_true", help="print JSON")
     _add_common(show)
     show.set_defaults(handler=run_show)
+
+
+def _statuses(text: str) -> list[str]:
+    """One --status value: a status, "active", or several of them separated by commas."""
+    wanted: list[str] = []
+    for word in (part.strip().lower() for part in text.split(",")):
+        if word == ACTIVE_WORD:
+            wanted.extend(ACTIVE_STATUS_VALUES)
+        elif word in STATUSES:
+            wanted.append(word)
+        else:
+            known = ", ".join([*sorted(STATUSES), ACTIVE_WORD])
+            raise argparse.ArgumentTypeError(f"unknown status {word!r} (use {known})")
+    return wanted
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of cases (1 or more), got {text!r}")
+    return value
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -112,23 +151,79 @@ def _reporting_store_down(run: Any) -> Any:
 
 @_reporting_store_down
 def run_list(args: argparse.Namespace) -> int:
-    """Print matching cases; an unknown organization is a usage error, not an empty list."""
+    """Print matching cases page by page; an unknown organization is a usage error, not an
+    empty list."""
     org = args.org.strip().lower() if args.org is not None else None
+    statuses = sorted({s for group in args.status for s in group}) if args.status else None
     with _opened(args) as store:
+        pages = _pages(
+            store.cases,
+            limit=args.limit,
+            newest_first=args.newest_first,
+            org_short_name=org,
+            statuses=statuses,
+        )
         try:
-            cases = store.cases.list_cases(org_short_name=org, statuses=args.status)
+            first = next(pages, [])
         except InvalidInput as error:
             raise UsageError(str(error)) from None
-        if org is not None and not cases:
-            _require_known_organization(org, args.contacts)
-    if args.json:
-        print(json.dumps([case_to_dict(case) for case in cases], indent=2, ensure_ascii=False))
-        return 0
-    if not cases:
-        print(f"No cases for {org}." if org else "No cases.")
-        return 0
-    print(_case_table(cases))
+        if not first:
+            if org is not None:
+                _require_known_organization(org, args.contacts)
+            print("[]" if args.json else (f"No cases for {org}." if org else "No cases."))
+            return 0
+        lines = _json_lines if args.json else _table_lines
+        for number, line in enumerate(lines(first, pages)):
+            print(line, flush=number == 0)  # the first line at once, the rest as buffered
     return 0
+
+
+def _pages(
+    cases: CaseStore, *, limit: int | None, newest_first: bool, **query: Any
+) -> Iterator[list[Case]]:
+    """The matching cases, a page at a time: only one page is ever held in memory."""
+    after, left = None, limit
+    while left is None or left > 0:
+        size = PAGE if left is None else min(PAGE, left)
+        page = cases.list_cases(**query, newest_first=newest_first, after=after, limit=size)
+        if page:
+            yield page
+        if len(page) < size:
+            return
+        after = page[-1].number
+        left = None if left is None else left - len(page)
+
+
+def _json_lines(first: list[Case], rest: Iterator[list[Case]]) -> Iterator[str]:
+    """The same text as `json.dumps(cases, indent=2)`, one case at a time."""
+    yield "["
+    previous = None
+    for page in itertools.chain([first], rest):
+        for case in page:
+            if previous is not None:
+                yield previous + ","
+            previous = textwrap.indent(
+                json.dumps(case_to_dict(case), indent=2, ensure_ascii=False), "  "
+            )
+    yield str(previous)
+    yield "]"
+
+
+def _table_lines(first: list[Case], rest: Iterator[list[Case]]) -> Iterator[str]:
+    """A header and a row per case; columns are as wide as the first page needs."""
+    header = ("NUMBER", "SEV", "PRIORITY", "STATUS", "ORG", "REQUESTER", "UPDATED (UTC)", "TITLE")
+    rows = [_row(case) for case in first]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(row: tuple[str, ...]) -> str:
+        return "  ".join(
+            cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
+
+    yield line(header)
+    yield from (line(row) for row in rows)
+    for page in rest:
+        yield from (line(_row(case)) for case in page)
 
 
 def _require_known_organization(org: str, contacts: Path | None) -> None:
@@ -141,25 +236,16 @@ def _require_known_organization(org: str, contacts: Path | None) -> None:
         raise UsageError(f"unknown organization {org!r} (known: {known})")
 
 
-def _case_table(cases: list[Case]) -> str:
-    header = ("NUMBER", "SEV", "PRIORITY", "STATUS", "ORG", "REQUESTER", "UPDATED (UTC)", "TITLE")
-    rows = [
-        (
-            case.number,
-            str(case.severity),
-            case.priority,
-            case.status,
-            _one_line(case.org_short_name, 20),
-            _one_line(case.requester_name, 24),
-            _utc_minutes(case.updated_at),
-            _one_line(case.title, TITLE_WIDTH),
-        )
-        for case in cases
-    ]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in [header, *rows]
+def _row(case: Case) -> tuple[str, ...]:
+    return (
+        case.number,
+        str(case.severity),
+        case.priority,
+        case.status,
+        _one_line(case.org_short_name, 20),
+        _one_line(case.requester_name, 24),
+        _utc_minutes(case.updated_at),
+        _one_line(case.title, TITLE_WIDTH),
     )
 
 

@@ -180,12 +180,11 @@ class FileDesk:
         return self._attach(case, files, sender, now=utc(inbound.received_at)), {}
 
     def _case_of_conversation(self, key: str) -> Case | None:
-        cases = [
-            c
-            for c in self.port.store.cases.list_cases(statuses=ACTIVE_STATUS_VALUES)
-            if c.origin_thread == key
-        ]
-        return cases[-1] if cases else None
+        """The conversation's latest active case, from the store's thread index."""
+        cases = self.port.store.cases.list_cases(
+            origin_thread=key, statuses=ACTIVE_STATUS_VALUES, newest_first=True, limit=1
+        )
+        return cases[0] if cases else None
 
     def _keep(
         self,

@@ -24,6 +24,7 @@ from bot.engine.timers import TimerDesk
 from bot.engine.tracker import DialogueState
 from bot.engine.zones import case_zone
 from bot.messages import Audience, Inbound, Outbound
+from bot.store.base import Turn
 from bot.store.errors import LockNotAcquired, StoreError, StoreUnavailable, VersionConflict
 from nlu.budget import NluTimedOut
 
@@ -147,16 +148,20 @@ class Engine:
                 "truncated",
             )
         try:
-            with self.store.locks.locked(
-                f"conversation:{inbound.conversation_key}",
-                ttl_seconds=TURN_LOCK_TTL_SECONDS,
+            # Lock + de-duplication + load in one step, the turn's write + unlock in another.
+            turn = self.store.turns.begin(
+                inbound.conversation_key,
+                event_id=inbound.event_id or None,
+                lock_ttl_seconds=TURN_LOCK_TTL_SECONDS,
                 wait_seconds=TURN_LOCK_WAIT_SECONDS,
-            ):
-                if inbound.event_id and not self.store.dedup.first_time(
-                    inbound.event_id, ttl_seconds=DEDUP_TTL_SECONDS
-                ):
-                    return []
-                return prefix + await self._turn(inbound, cleaned.text)
+                dedup_ttl_seconds=DEDUP_TTL_SECONDS,
+            )
+            if turn is None:
+                return []  # a redelivered event: handled the first time
+            try:
+                return prefix + await self._turn(inbound, cleaned.text, turn)
+            finally:
+                self.store.turns.abandon(turn)  # releases the lock unless the turn finished
         except LockNotAcquired:
             return _reply(BUSY, "busy")
         except NluTimedOut:
@@ -180,8 +185,8 @@ class Engine:
             )
             return _reply(BROKEN, "error")
 
-    async def _turn(self, inbound: Inbound, text: str) -> list[Outbound]:
-        events = self.store.trackers.load(inbound.conversation_key)
+    async def _turn(self, inbound: Inbound, text: str, turn: Turn) -> list[Outbound]:
+        events = turn.events
         state = DialogueState(sender_id=inbound.conversation_key, domain=self.domain, events=events)
         waiting = bool(state.active_loop or state.slot("pending_confirmation"))
         owner = question_owner(events, waiting=waiting)
@@ -220,7 +225,10 @@ class Engine:
         )
         with bound(self.services):
             out = await self.runner.user_turn(state, now_ts=now_ts)
-        self.store.trackers.save(inbound.conversation_key, state.compacted_events())
+        compacted = state.compacted_events()
+        replace = None if compacted is state.events else compacted
+        if not self.store.turns.finish(turn, added=state.new_events, replace=replace):
+            log.warning("a turn of %s outlived its lock", inbound.conversation_key)
         return [o for o in out if o.text or o.buttons]
 
     def _not_your_question(self, owner_id: str) -> list[Outbound]:
@@ -268,12 +276,8 @@ class Engine:
             }
             for m in messages
         ]
-        with self.store.locks.locked(
-            f"conversation:{conversation_key}",
-            ttl_seconds=TURN_LOCK_TTL_SECONDS,
-            wait_seconds=TURN_LOCK_WAIT_SECONDS,
-        ):
-            self.store.trackers.append(conversation_key, events)
+        # One step: appended once no turn holds the conversation (LockNotAcquired otherwise).
+        self.store.turns.append(conversation_key, events, wait_seconds=TURN_LOCK_WAIT_SECONDS)
 
     def case_zone(self, case: Any) -> ZoneInfo:
         """The zone a case's times are shown in outside the requester's turn (see zones.py)."""

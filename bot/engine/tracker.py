@@ -88,7 +88,11 @@ class DialogueState:
         }
 
     def compacted_events(self) -> list[dict[str, Any]]:
-        """Events to store: the recent ones, preceded by a snapshot of older slot values."""
+        """Events to store: the recent ones, preceded by a snapshot of older slot values.
+
+        Returns `self.events` itself while nothing needs compacting, so the caller can tell
+        that storing `new_events` after the loaded ones is enough.
+        """
         if len(self.events) <= MAX_STORED_EVENTS:
             return self.events
         recent = self.events[-MAX_STORED_EVENTS // 2 :]

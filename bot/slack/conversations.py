@@ -141,16 +141,16 @@ class Conversations(SlackPart):
             return
         if any(r.audience is Audience.STAFF and r.kind != "staff_attachment" for r in replies):
             return  # the engine already told staff (an update, an escalation, a handoff)
-        cases = [
-            c
-            for c in self.store.cases.list_cases(
-                requester_id=user_id, statuses=ACTIVE_STATUS_VALUES
-            )
-            if c.origin_thread == place.conversation_key
-        ]
-        card = self.cards.card(cases[-1].number, "staff") if cases else None
+        cases = self.store.cases.list_cases(  # the thread's index: one case read, at most
+            requester_id=user_id,
+            origin_thread=place.conversation_key,
+            statuses=ACTIVE_STATUS_VALUES,
+            newest_first=True,
+            limit=1,
+        )
+        card = self.cards.card(cases[0].number, "staff") if cases else None
         if card is not None:
-            name = cases[-1].requester_name
+            name = cases[0].requester_name
             target = Place(card.channel, card.ts)
             note = f"{name} (requester) wrote: “{text}”"
         else:

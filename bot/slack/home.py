@@ -1,31 +1,97 @@
-"""App Home: my cases, and for designated contacts their organization's open cases."""
+"""App Home: my cases, and for designated contacts their organization's open cases.
+
+Each section shows the newest HOME_CASES from the store's indexes, with a line saying how
+many older ones there are and where to find them, so the view costs the same whether a
+person has three cases or thirty thousand.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from bot.slack import blocks
+from bot.slack import blocks, limits
 from bot.slack.people import Gate, TimeZones
+from bot.store.base import UNASSIGNED
+from cases.entity import Case
 from cases.vocabulary import ACTIVE_STATUS_VALUES
 
+HOME_CASES = 20  # the newest cases each section lists
+COUNTED_CASES = 1000  # older ones are counted up to this, then shown as "980+"
+ASK_BY_NUMBER = "Message me “status of” and a case number to see any of them."
+ON_STAFF_CARDS = "Each has its card in the staff channel."
 
-def home_sections(*, store: Any, gate: Gate, user_id: str) -> list[tuple[str, list[Any]]]:
+
+@dataclass(frozen=True, kw_only=True)
+class Section:
+    title: str
+    cases: list[Case]
+    more: str = ""  # the line under a list that shows only the newest cases
+
+
+def _section(store: Any, title: str, hint: str, **query: Any) -> Section:
+    cases = store.cases.list_cases(**query, newest_first=True, limit=HOME_CASES)
+    if len(cases) < HOME_CASES:
+        return Section(title=title, cases=cases)
+    total = store.cases.count_cases(**query, at_most=COUNTED_CASES)
+    hidden = total - len(cases)
+    if hidden <= 0:
+        return Section(title=title, cases=cases)
+    plus = "+" if total >= COUNTED_CASES else ""
+    ones = "one" if hidden == 1 and not plus else "ones"
+    return Section(title=title, cases=cases, more=f"…and {hidden:,}{plus} older {ones}. {hint}")
+
+
+def home_sections(*, store: Any, gate: Gate, user_id: str) -> list[Section]:
     person = gate.person(user_id)
     if person is None:
         return []
+    active = ACTIVE_STATUS_VALUES
     if person.is_staff:
-        open_cases = store.cases.list_cases(statuses=ACTIVE_STATUS_VALUES)
         return [
-            ("Cases assigned to you", [c for c in open_cases if c.assignee_id == user_id]),
-            ("Open cases nobody has taken", [c for c in open_cases if not c.assignee_id]),
+            _section(
+                store, "Cases assigned to you", ON_STAFF_CARDS, assignee_id=user_id, statuses=active
+            ),
+            _section(
+                store,
+                "Open cases nobody has taken",
+                ON_STAFF_CARDS,
+                assignee_id=UNASSIGNED,
+                statuses=active,
+            ),
         ]
-    sections = [("My cases", store.cases.list_cases(requester_id=user_id))]
+    sections = [_section(store, "My cases", ASK_BY_NUMBER, requester_id=user_id)]
     if person.is_designated and person.org is not None:
-        org_cases = store.cases.list_cases(
-            org_short_name=person.org.short_name, statuses=ACTIVE_STATUS_VALUES
+        sections.append(
+            _section(
+                store,
+                f"Open cases of {person.org.name}",
+                ASK_BY_NUMBER,
+                org_short_name=person.org.short_name,
+                statuses=active,
+            )
         )
-        sections.append((f"Open cases of {person.org.name}", org_cases))
     return sections
+
+
+def _with_more_lines(view: dict[str, Any], sections: list[Section]) -> dict[str, Any]:
+    """`blocks.home_view` opens each section with a divider; a section's "more" line goes
+    after its last case, just before the next divider."""
+
+    def more(index: int) -> list[dict[str, Any]]:
+        if 0 <= index < len(sections) and sections[index].more:
+            return [blocks.context_line(sections[index].more)]
+        return []
+
+    out: list[dict[str, Any]] = []
+    current = -1
+    for block in view["blocks"]:
+        if block.get("type") == "divider":
+            out += more(current)
+            current += 1
+        out.append(block)
+    out += more(current)
+    return {**view, "blocks": out[: limits.VIEW_BLOCKS]}
 
 
 def publish_home(*, client: Any, store: Any, gate: Gate, zones: TimeZones, user_id: str) -> None:
@@ -41,9 +107,13 @@ def publish_home(*, client: Any, store: Any, gate: Gate, zones: TimeZones, user_
             ],
         }
     else:
-        view = blocks.home_view(
-            sections=home_sections(store=store, gate=gate, user_id=user_id),
-            tz=zones.of(user_id),
-            can_report=not person.is_staff,
+        sections = home_sections(store=store, gate=gate, user_id=user_id)
+        view = _with_more_lines(
+            blocks.home_view(
+                sections=[(s.title, s.cases) for s in sections],
+                tz=zones.of(user_id),
+                can_report=not person.is_staff,
+            ),
+            sections,
         )
     client.views_publish(user_id=user_id, view=view)

@@ -11,16 +11,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
+from bot.store.changes import UNASSIGNED
 from bot.store.errors import LockNotAcquired, StoreError, StoreUnavailable
 from bot.store.models import AuditEntry, Case, CaseDraft, Lock, OutboxItem, Timer
 
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "UNASSIGNED",
     "CaseStore",
+    "ConversationTurns",
     "EventDeduplicator",
     "LockManager",
     "Outbox",
@@ -28,6 +32,8 @@ __all__ = [
     "StoreUnavailable",
     "TimerStore",
     "TrackerStore",
+    "Turn",
+    "turn_lock_key",
 ]
 
 
@@ -83,8 +89,44 @@ class CaseStore(Protocol):
         org_short_name: str | None = None,
         requester_id: str | None = None,
         statuses: Iterable[str] | None = None,
+        assignee_id: str | None = None,
+        origin_thread: str | None = None,
+        newest_first: bool = False,
+        after: str | None = None,
+        limit: int | None = None,
     ) -> list[Case]:
-        """Matching cases, oldest first."""
+        """The cases matching every filter given, oldest first (newest first if asked).
+
+        `assignee_id=UNASSIGNED` matches the cases nobody has taken; `origin_thread` is the
+        requester's conversation key. A page holds at most `limit` cases; `after` (the number
+        of the previous page's last case) continues in the same order, so any number of cases
+        can be walked in constant memory.
+
+        Active cases (statuses within ACTIVE_STATUS_VALUES) of a thread, requester, assignee,
+        organization or of everyone are read from an index, newest first without touching
+        closed ones, so a page costs the same however many cases are stored. Any other query
+        walks the requester's, organization's or everyone's cases, checking the rest on the
+        way. Raises InvalidInput for an unknown status or a bad limit, InvalidCaseNumber for
+        a malformed `after`.
+        """
+        ...
+
+    def count_cases(
+        self,
+        *,
+        org_short_name: str | None = None,
+        requester_id: str | None = None,
+        statuses: Iterable[str] | None = None,
+        assignee_id: str | None = None,
+        origin_thread: str | None = None,
+        at_most: int | None = None,
+    ) -> int:
+        """How many cases `list_cases` would return with these filters, at most `at_most`.
+
+        Counting one indexed dimension of active cases (or all of a requester's,
+        organization's or everyone's cases) costs one index read; others count as they walk,
+        and stop at `at_most`.
+        """
         ...
 
     def audit_trail(self, number: str) -> list[AuditEntry]:
@@ -94,18 +136,22 @@ class CaseStore(Protocol):
 
 @runtime_checkable
 class TrackerStore(Protocol):
-    """Conversation state as Rasa-style events (plain JSON-able dicts), per conversation key."""
+    """Conversation state as Rasa-style events (plain JSON-able dicts), per conversation key.
+
+    Stored one event per entry (SQLite rows, a Redis list), so adding events never rewrites
+    the earlier ones. Raises InvalidInput (nothing written) for events that are not plain JSON.
+    """
 
     def load(self, conversation_key: str) -> list[dict[str, Any]]:
         """The events of the conversation, oldest first; empty when it never existed."""
         ...
 
     def append(self, conversation_key: str, events: list[dict[str, Any]]) -> None:
-        """Add events at the end, atomically."""
+        """Add events at the end, atomically; writes only the new events."""
         ...
 
     def save(self, conversation_key: str, events: list[dict[str, Any]]) -> None:
-        """Replace all events of the conversation."""
+        """Replace all events of the conversation, atomically."""
         ...
 
     def delete(self, conversation_key: str) -> None:
@@ -141,6 +187,85 @@ class LockManager(Protocol):
         self, key: str, *, ttl_seconds: float, wait_seconds: float = 0.0
     ) -> AbstractContextManager[Lock]:
         """Context manager around acquire/release; raises LockNotAcquired when it times out."""
+        ...
+
+
+def turn_lock_key(conversation_key: str) -> str:
+    """The `LockManager` name of a conversation's lock, which `ConversationTurns` holds too."""
+    return f"conversation:{conversation_key}"
+
+
+@dataclass
+class Turn:
+    """A conversation held for one turn: its lock and its events as they were loaded.
+
+    `rewrite` is set when the stored form must be rewritten whole at the end (a conversation
+    stored in an older format); `finished` once `ConversationTurns.finish` succeeded.
+    """
+
+    conversation_key: str
+    lock: Lock
+    events: list[dict[str, Any]] = field(default_factory=list)
+    rewrite: bool = False
+    finished: bool = False
+
+
+@runtime_checkable
+class ConversationTurns(Protocol):
+    """A turn's own bookkeeping in two steps of one round trip (one transaction) each.
+
+    `begin` takes the conversation's lock (`turn_lock_key`, shared with `LockManager`),
+    records the event id and loads the events; `finish` writes what the turn added and
+    releases the lock. The actions of a turn (cases, timers) write on their own in between.
+    """
+
+    def begin(
+        self,
+        conversation_key: str,
+        *,
+        event_id: str | None,
+        lock_ttl_seconds: float,
+        wait_seconds: float = 0.0,
+        dedup_ttl_seconds: float,
+    ) -> Turn | None:
+        """Lock, de-duplicate and load in one step; None (nothing locked) for a seen event id.
+
+        Raises LockNotAcquired when another holder still has the conversation after
+        `wait_seconds`, InvalidInput for bad arguments, StoreUnavailable.
+        """
+        ...
+
+    def finish(
+        self,
+        turn: Turn,
+        *,
+        added: list[dict[str, Any]],
+        replace: list[dict[str, Any]] | None = None,
+    ) -> bool:
+        """Write the turn's events and release its lock in one step; marks the turn finished.
+
+        Only `added` is written after the loaded events, unless `replace` (the whole, e.g.
+        compacted, history) is given. False when the lock had expired meanwhile (the events
+        are written anyway). Raises InvalidInput (nothing written, lock kept) or
+        StoreUnavailable (nothing written on SQLite; on Redis a timed-out write may land).
+        """
+        ...
+
+    def abandon(self, turn: Turn) -> None:
+        """Release the lock of an unfinished turn without writing; no-op once finished.
+
+        Never raises for a down store: the lock then expires by its TTL.
+        """
+        ...
+
+    def append(
+        self, conversation_key: str, events: list[dict[str, Any]], *, wait_seconds: float = 0.0
+    ) -> None:
+        """Add events outside a turn, once no turn holds the conversation, in one step.
+
+        Raises LockNotAcquired when a turn still holds it after `wait_seconds`,
+        InvalidInput, StoreUnavailable.
+        """
         ...
 
 
@@ -237,6 +362,7 @@ class Store(Protocol):
     trackers: TrackerStore
     dedup: EventDeduplicator
     locks: LockManager
+    turns: ConversationTurns
     timers: TimerStore
     outbox: Outbox
 

@@ -26,7 +26,7 @@ from bot.store.models import (
     parse_case_number,
     utc,
 )
-from cases.vocabulary import NoteKind
+from cases.vocabulary import ACTIVE_STATUS_VALUES, CaseStatus, NoteKind
 
 MAX_TITLE_CHARS = 500
 MAX_TEXT_CHARS = 100_000
@@ -300,3 +300,87 @@ def require_owed(owed: Any) -> str:
     if isinstance(owed, str | bytes) or not all(isinstance(m, dict) for m in owed):
         raise InvalidInput("owed must be a sequence of message dicts")
     return require_json("owed", [dict(m) for m in owed])
+
+
+# `assignee_id` filter value for cases nobody has taken (the staff queue); a stored empty
+# assignee counts as nobody too, as it does everywhere else.
+UNASSIGNED = ""
+ACTIVE = frozenset(ACTIVE_STATUS_VALUES)
+CLOSED = CaseStatus.CLOSED.value
+assert STATUSES - {CLOSED} == ACTIVE, "stores index 'not closed' as the active statuses"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CaseQuery:
+    """A checked `list_cases` / `count_cases` filter; None means "any"."""
+
+    org_short_name: str | None = None
+    requester_id: str | None = None
+    statuses: frozenset[str] | None = None
+    assignee_id: str | None = None
+    origin_thread: str | None = None
+
+    @property
+    def nothing(self) -> bool:
+        """An empty status set matches no case."""
+        return self.statuses is not None and not self.statuses
+
+    @property
+    def active_only(self) -> bool:
+        """Only active statuses asked for: the query can be answered from an active index."""
+        return bool(self.statuses) and self.statuses is not None and self.statuses <= ACTIVE
+
+    def matches(self, *, status: str, org: str, requester: str, assignee: str, thread: str) -> bool:
+        """Whether a case with these stored values is one the query asks for."""
+        return (
+            (self.statuses is None or status in self.statuses)
+            and self.org_short_name in (None, org)
+            and self.requester_id in (None, requester)
+            and self.assignee_id in (None, assignee)
+            and self.origin_thread in (None, thread)
+        )
+
+
+def case_query(
+    *,
+    org_short_name: str | None,
+    requester_id: str | None,
+    statuses: Iterable[str] | None,
+    assignee_id: str | None,
+    origin_thread: str | None,
+) -> CaseQuery:
+    """The filters checked the same way by every backend (InvalidInput when malformed)."""
+    for name, value in (
+        ("org_short_name", org_short_name),
+        ("requester_id", requester_id),
+        ("assignee_id", assignee_id),
+    ):
+        if value is not None and not isinstance(value, str):
+            raise InvalidInput(f"{name} must be text, got {value!r}")
+    if origin_thread is not None:
+        require_text("origin_thread", origin_thread)
+    return CaseQuery(
+        org_short_name=org_short_name,
+        requester_id=requester_id,
+        statuses=require_statuses(statuses),
+        assignee_id=assignee_id,
+        origin_thread=origin_thread,
+    )
+
+
+def require_page(limit: int | None, after: str | None) -> tuple[int | None, int | None]:
+    """(limit, sequence to continue after) of a page request."""
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise InvalidInput(f"limit must be a whole number of cases, got {limit!r}")
+    return limit, None if after is None else parse_case_number(after)
+
+
+def index_values(case: Case) -> dict[str, str]:
+    """What the stores index a case by, as stored: no assignee or thread is ''."""
+    return {
+        "status": case.status,
+        "org": case.org_short_name,
+        "requester": case.requester_id,
+        "assignee": case.assignee_id or UNASSIGNED,
+        "thread": case.origin_thread or "",
+    }

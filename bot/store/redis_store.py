@@ -7,10 +7,15 @@ optional namespace (`?namespace=NAME` in the URL or `SUPPORTBOT_REDIS_NAMESPACE`
 |---|---|---|
 | `seq:case` | string | the case-number sequence (INCR; the first case is CS-1001) |
 | `case:<n>` | hash | `version`, `status`, `data` (the case as JSON without its number) |
+| | | and `org`, `requester`, `assignee`, `thread`: what it is indexed by ('' for none) |
 | `audit:<n>` | stream | one entry per recorded change: at, actor, action, changes |
 | `idempotency` | hash | idempotency key -> case sequence |
 | `index:all`, `index:org:<org>`, `index:requester:<id>` | sorted sets | case sequences |
-| `tracker:<conversation>` | string | the conversation's events as a JSON array, with a TTL |
+| `index:active:all`, `index:active:org:<org>` | sorted sets | sequences of active cases |
+| `index:active:requester:<id>`, `index:active:assignee:<id>` | sorted sets | the same |
+| `index:active:unassigned`, `index:active:thread:<conversation>` | sorted sets | the same |
+| `index:format` | string | the active indexes' format, set once they cover every case |
+| `tracker:<conversation>` | list | the conversation's events, one JSON event each, with a TTL |
 | `seen:<event id>` | string | a Slack event id, expiring after its TTL |
 | `lock:<name>` | string | the owner token, expiring after the lock's TTL |
 | `timers:due`, `timers:data` | sorted set, hash | due time (microseconds) and payload per timer |
@@ -20,8 +25,13 @@ optional namespace (`?namespace=NAME` in the URL or `SUPPORTBOT_REDIS_NAMESPACE`
 
 Atomicity: case creation and case updates are Lua scripts (create checks the idempotency key,
 takes the next number and writes case, indexes and first audit entry in one step; update writes
-only when the version it read is still current, and retries otherwise). A tracker is one
-value, so a save is one SET and an append one script. Locks and timer claims are
+only when the version it read is still current, and retries otherwise, moving the case between
+active indexes as its status, assignee or thread change). A store written by code that kept no
+active indexes gets them once, when a process first opens it (`index:format` then records it).
+A tracker is a list, so a turn pushes only the events it added; a turn's lock, de-duplication
+and load are one script, and its write and lock release another (`RedisConversationTurns`: two
+round trips per turn besides what its actions write). A tracker written by older code (a JSON
+array string) is still read and becomes a list at its next write. Locks and timer claims are
 compare-and-delete scripts.
 """
 
@@ -29,23 +39,26 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import math
 import os
 import secrets
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.store import changes as rules
 from bot.store import redis_scripts as lua
-from bot.store.base import locked_with
+from bot.store.base import Turn, locked_with, turn_lock_key
 from bot.store.codec import case_from_dict, case_to_dict
 from bot.store.errors import (
     CaseNotFound,
     InvalidInput,
+    LockNotAcquired,
+    StoreError,
     StoreUnavailable,
     VersionConflict,
 )
@@ -69,9 +82,16 @@ from cases.operations import open_case
 
 __all__ = ["RedisStore", "open_redis_store"]
 
+log = logging.getLogger(__name__)
+
 TRACKER_TTL_ENV = "SUPPORTBOT_TRACKER_TTL_DAYS"
 DEFAULT_TRACKER_TTL_SECONDS = 90 * 24 * 3600.0
 UPDATE_ATTEMPTS = 50
+# Bump to have every store's active-case indexes rebuilt when a process next opens it.
+INDEX_FORMAT = "1"
+# What a case hash carries for filtering without decoding the case, in this order.
+_INDEX_FIELDS = ("status", "org", "requester", "assignee", "thread")
+_PAGE = 500
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -108,6 +128,85 @@ class RedisCaseStore:
         self._conn = conn
         self._create = conn.client.register_script(lua.CREATE_CASE)
         self._update = conn.client.register_script(lua.UPDATE_CASE)
+        self._index = conn.client.register_script(lua.INDEX_CASES)
+        self._indexed = False
+        self._index_lock = threading.Lock()
+        with suppress(StoreUnavailable):  # opening never needs the server: the first
+            self._ensure_indexes()  # query builds them then
+
+    def _active_keys(self, values: Mapping[str, str]) -> list[str]:
+        """The active-case indexes a case with these index values belongs to."""
+        if values["status"] == rules.CLOSED:
+            return []
+        key = self._conn.key
+        assignee = values["assignee"]
+        keys = [
+            key("index", "active", "all"),
+            key("index", "active", "org", values["org"]),
+            key("index", "active", "requester", values["requester"]),
+            key("index", "active", "unassigned")
+            if assignee == rules.UNASSIGNED
+            else key("index", "active", "assignee", assignee),
+        ]
+        if values["thread"]:
+            keys.append(key("index", "active", "thread", values["thread"]))
+        return keys
+
+    def _ensure_indexes(self) -> None:
+        """Index a store written by older code once (idempotent; racing builders are fine)."""
+        if self._indexed:
+            return
+        with self._index_lock:
+            if self._indexed:
+                return
+            marker_key = self._conn.key("index", "format")
+            marker, sequence = self._conn.call(
+                lambda client: client.mget(marker_key, self._conn.key("seq", "case"))
+            )
+            if marker != INDEX_FORMAT and sequence is not None:
+                self._build_indexes()
+                self._conn.call(lambda client: client.set(marker_key, INDEX_FORMAT))
+            self._indexed = True
+
+    def _build_indexes(self) -> None:
+        every = self._conn.key("index", "all")
+        bound = "-inf"
+        while True:
+            batch = self._conn.call(
+                lambda client, bound=bound: client.zrangebyscore(
+                    every, bound, "+inf", start=0, num=_PAGE
+                )
+            )
+            pending = [int(sequence) for sequence in batch]
+            for _ in range(UPDATE_ATTEMPTS):  # cases updated meanwhile are read again
+                if not pending:
+                    break
+                pending = self._index_batch(pending)
+            if len(batch) < _PAGE:
+                return
+            bound = f"({batch[-1]}"
+
+    def _index_batch(self, sequences: list[int]) -> list[int]:
+        """Index these cases as they are now; returns those that changed while being read."""
+
+        def read(client: Any) -> list[Any]:
+            pipe = client.pipeline(transaction=False)
+            for sequence in sequences:
+                pipe.hmget(self._conn.key("case", sequence), "version", "data")
+            return list(pipe.execute())
+
+        args: list[str | int] = [self._conn.prefix]
+        for sequence, (version, data) in zip(sequences, self._conn.call(read), strict=True):
+            if version is None or data is None:
+                continue  # deleted by hand: nothing to index
+            values = rules.index_values(_decode_case(sequence, data))
+            keys = self._active_keys(values)
+            args += [sequence, version, *(values[name] for name in _INDEX_FIELDS)]
+            args += [len(keys), *keys]
+        if len(args) == 1:
+            return []
+        skipped = self._conn.call(lambda client: self._index(keys=[], args=args, client=client))
+        return [int(sequence) for sequence in skipped]
 
     def create_case(
         self,
@@ -131,6 +230,7 @@ class RedisCaseStore:
             now=moment,
         )
         key = self._conn.key
+        values = rules.index_values(case)
         result = self._conn.call(
             lambda client: self._create(
                 keys=[
@@ -140,6 +240,8 @@ class RedisCaseStore:
                     key("index", "org", case.org_short_name),
                     key("index", "requester", case.requester_id),
                     key("outbox", "available"),
+                    key("index", "format"),
+                    *self._active_keys(values),
                 ],
                 args=[
                     self._conn.prefix,
@@ -153,6 +255,8 @@ class RedisCaseStore:
                     CASE_NUMBER_PREFIX,
                     messages,
                     _microseconds(moment + OUTBOX_GRACE),
+                    *(values[name] for name in _INDEX_FIELDS[1:]),
+                    INDEX_FORMAT,
                 ],
                 client=client,
             )
@@ -202,6 +306,7 @@ class RedisCaseStore:
             written = self._write_if_unchanged(
                 sequence,
                 read_version=read_version,
+                read=case,
                 updated=updated,
                 audit=[
                     moment.isoformat(),
@@ -226,11 +331,20 @@ class RedisCaseStore:
         sequence: int,
         *,
         read_version: str,
+        read: Case,
         updated: Case,
         audit: list[str],
         owed: list[str | int],
     ) -> int:
-        """1 when written, 0 when the case moved on since `read_version`, -1 when it is gone."""
+        """1 when written, 0 when the case moved on since `read_version`, -1 when it is gone.
+
+        The case leaves the active indexes of the version read that the new one is not in,
+        and joins the new version's others, in the same script.
+        """
+        values = rules.index_values(updated)
+        before, after = self._active_keys(rules.index_values(read)), self._active_keys(values)
+        left = [k for k in before if k not in after]
+        joined = [k for k in after if k not in before]
         return int(
             self._conn.call(
                 lambda client: self._update(
@@ -238,6 +352,8 @@ class RedisCaseStore:
                         self._conn.key("case", sequence),
                         self._conn.key("audit", sequence),
                         self._conn.key("outbox", "available"),
+                        *left,
+                        *joined,
                     ],
                     args=[
                         read_version,
@@ -248,6 +364,10 @@ class RedisCaseStore:
                         self._conn.prefix,
                         updated.number,
                         *owed,
+                        len(left),
+                        sequence,
+                        values["assignee"],
+                        values["thread"],
                     ],
                     client=client,
                 )
@@ -266,39 +386,162 @@ class RedisCaseStore:
         org_short_name: str | None = None,
         requester_id: str | None = None,
         statuses: Iterable[str] | None = None,
+        assignee_id: str | None = None,
+        origin_thread: str | None = None,
+        newest_first: bool = False,
+        after: str | None = None,
+        limit: int | None = None,
     ) -> list[Case]:
-        wanted_statuses = rules.require_statuses(statuses)
-        if wanted_statuses is not None and not wanted_statuses:
+        query = rules.case_query(
+            org_short_name=org_short_name,
+            requester_id=requester_id,
+            statuses=statuses,
+            assignee_id=assignee_id,
+            origin_thread=origin_thread,
+        )
+        page, after_sequence = rules.require_page(limit, after)
+        if query.nothing or page == 0:
             return []
-        if requester_id is not None:
-            index = self._conn.key("index", "requester", requester_id)
-        elif org_short_name is not None:
-            index = self._conn.key("index", "org", org_short_name)
-        else:
-            index = self._conn.key("index", "all")
-        sequences = [int(s) for s in self._conn.call(lambda client: client.zrange(index, 0, -1))]
-        if not sequences:
-            return []
+        self._ensure_indexes()
+        index, exact = self._plan(query)
+        batch = page if exact and page is not None else max(page or _PAGE, 100)
+        return [
+            _decode_case(sequence, data)
+            for sequence, data in self._matching(
+                index,
+                query,
+                newest_first=newest_first,
+                batch=batch,
+                exact=exact,
+                after=after_sequence,
+                limit=page,
+            )
+        ]
 
-        def read_all(client: Any) -> list[str | None]:
+    def count_cases(
+        self,
+        *,
+        org_short_name: str | None = None,
+        requester_id: str | None = None,
+        statuses: Iterable[str] | None = None,
+        assignee_id: str | None = None,
+        origin_thread: str | None = None,
+        at_most: int | None = None,
+    ) -> int:
+        query = rules.case_query(
+            org_short_name=org_short_name,
+            requester_id=requester_id,
+            statuses=statuses,
+            assignee_id=assignee_id,
+            origin_thread=origin_thread,
+        )
+        cap, _ = rules.require_page(at_most, None)
+        if query.nothing or cap == 0:
+            return 0
+        self._ensure_indexes()
+        index, exact = self._plan(query)
+        if exact:
+            total = int(self._conn.call(lambda client: client.zcard(index)))
+            return total if cap is None else min(total, cap)
+        walk = self._matching(
+            index, query, newest_first=True, batch=_PAGE, exact=False, limit=cap, data=False
+        )
+        return sum(1 for _match in walk)
+
+    def _plan(self, query: rules.CaseQuery) -> tuple[str, bool]:
+        """The index to walk, and whether it holds exactly the matching cases.
+
+        Active-only queries walk the active index of the most selective filter given; others
+        the requester's, organization's or everyone's index of every case.
+        """
+        key = self._conn.key
+        given = [
+            (name, value)
+            for name, value in (
+                ("thread", query.origin_thread),
+                ("requester", query.requester_id),
+                ("assignee", query.assignee_id),
+                ("org", query.org_short_name),
+            )
+            if value is not None
+        ]
+        if query.active_only:
+            if not given:
+                index = key("index", "active", "all")
+            elif given[0] == ("assignee", rules.UNASSIGNED):
+                index = key("index", "active", "unassigned")
+            else:
+                index = key("index", "active", *given[0])
+            return index, query.statuses == rules.ACTIVE and len(given) <= 1
+        broad = [(name, value) for name, value in given if name in ("requester", "org")]
+        index = key("index", *broad[0]) if broad else key("index", "all")
+        return index, query.statuses is None and len(given) == len(broad) <= 1
+
+    def _matching(
+        self,
+        index: str,
+        query: rules.CaseQuery,
+        *,
+        newest_first: bool,
+        batch: int,
+        exact: bool,
+        after: int | None = None,
+        limit: int | None = None,
+        data: bool = True,
+    ) -> Iterator[tuple[int, str]]:
+        """(sequence, case JSON or '') of the first `limit` matching cases of `index`.
+
+        Each case's stored index values are checked before its JSON is used, so a case that
+        changed after the index was read is never returned by mistake. Where the index is not
+        exact, the JSON is read only for the cases that match, and only as many as wanted.
+        """
+        with_data = data and exact
+        fields = [*_INDEX_FIELDS, "data"] if with_data else list(_INDEX_FIELDS)
+        bound = f"({after}" if after is not None else ("+inf" if newest_first else "-inf")
+        left = limit
+        while left is None or left > 0:
+            if newest_first:
+                page = self._conn.call(
+                    lambda client, bound=bound: client.zrevrangebyscore(
+                        index, bound, "-inf", 0, batch
+                    )
+                )
+            else:
+                page = self._conn.call(
+                    lambda client, bound=bound: client.zrangebyscore(index, bound, "+inf", 0, batch)
+                )
+            if not page:
+                return
+            rows = self._read(page, fields)
+            found = [
+                (int(sequence), row[-1] if with_data else "")
+                for sequence, row in zip(page, rows, strict=True)
+                if None not in row and query.matches(**dict(zip(_INDEX_FIELDS, row, strict=False)))
+            ][:left]
+            if data and not with_data and found:
+                texts = self._read([str(sequence) for sequence, _ in found], ["data"])
+                found = [
+                    (sequence, text[0])
+                    for (sequence, _), text in zip(found, texts, strict=True)
+                    if text[0] is not None
+                ]
+            yield from found
+            if left is not None:
+                left -= len(found)
+            if len(page) < batch:
+                return
+            bound = f"({page[-1]}"
+
+    def _read(self, sequences: list[str], fields: list[str]) -> list[list[str | None]]:
+        """These fields of each case hash, in one round trip."""
+
+        def read(client: Any) -> list[Any]:
             pipe = client.pipeline(transaction=False)
             for sequence in sequences:
-                pipe.hget(self._conn.key("case", sequence), "data")
+                pipe.hmget(self._conn.key("case", sequence), fields)
             return list(pipe.execute())
 
-        found = []
-        for sequence, data in zip(sequences, self._conn.call(read_all), strict=True):
-            if data is None:
-                continue
-            case = _decode_case(sequence, data)
-            if org_short_name is not None and case.org_short_name != org_short_name:
-                continue
-            if requester_id is not None and case.requester_id != requester_id:
-                continue
-            if wanted_statuses is not None and case.status not in wanted_statuses:
-                continue
-            found.append(case)
-        return found
+        return self._conn.call(read)
 
     def audit_trail(self, number: str) -> list[AuditEntry]:
         sequence = parse_case_number(number)
@@ -319,52 +562,83 @@ class RedisCaseStore:
 
 
 class RedisTrackerStore:
-    """A conversation's events as one JSON array string with a TTL.
+    """A conversation's events as a Redis list, one JSON event per entry, with a TTL.
 
-    One value per conversation makes a turn's load and save one command each, with a single
-    JSON decode or encode; appends (rare: staff replies) join the arrays inside a script.
+    Adding events pushes only those events, so a turn moves what it added rather than the
+    whole conversation; a load is one LRANGE and one JSON decode of the joined entries. A
+    tracker written by older code (one JSON array string) is still read, and the next write
+    turns it into a list.
     """
 
     def __init__(self, conn: RedisConnection, *, ttl_seconds: float) -> None:
         self._conn = conn
-        self._ttl_ms = _milliseconds(ttl_seconds)
+        self.ttl_ms = _milliseconds(ttl_seconds)
+        self._load = conn.client.register_script(lua.LOAD_TRACKER)
         self._append = conn.client.register_script(lua.APPEND_TRACKER)
+        self._replace = conn.client.register_script(lua.REPLACE_TRACKER)
 
     def load(self, conversation_key: str) -> list[dict[str, Any]]:
-        key = self._key(conversation_key)
-        stored = self._conn.call(lambda client: client.get(key))
-        return [] if stored is None else list(json.loads(stored))
+        key = self.key(conversation_key)
+        reply = self._conn.call(lambda client: self._load(keys=[key], client=client))
+        return _decode_events(reply)[0]
 
     def append(self, conversation_key: str, events: list[dict[str, Any]]) -> None:
-        key = self._key(conversation_key)
-        encoded = self._encode(events)
-        if not events:
+        key = self.key(conversation_key)
+        encoded = _encode_events(events)
+        if not encoded:
             return
-        self._conn.call(
-            lambda client: self._append(keys=[key], args=[encoded, self._ttl_ms], client=client)
-        )
+        for _ in range(UPDATE_ATTEMPTS):
+            pushed = self.push(key, encoded, lock_key=None)
+            if pushed == 1 or self.migrate(key, old=str(pushed), then=encoded):
+                return
+        raise StoreUnavailable("the conversation is changing too often right now; try again")
 
     def save(self, conversation_key: str, events: list[dict[str, Any]]) -> None:
-        key = self._key(conversation_key)
-        encoded = self._encode(events)
-        if not events:
-            self._conn.call(lambda client: client.delete(key))
-            return
-        self._conn.call(lambda client: client.set(key, encoded, px=self._ttl_ms))
+        key = self.key(conversation_key)
+        self._write(key, _encode_events(events), expected="")
 
     def delete(self, conversation_key: str) -> None:
-        key = self._key(conversation_key)
+        key = self.key(conversation_key)
         self._conn.call(lambda client: client.delete(key))
 
-    def _key(self, conversation_key: str) -> str:
+    def key(self, conversation_key: str) -> str:
         rules.require_text("conversation_key", conversation_key)
         return self._conn.key("tracker", conversation_key)
 
-    @staticmethod
-    def _encode(events: list[dict[str, Any]]) -> str:
-        if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
-            raise InvalidInput("events must be a list of dicts")
-        return rules.require_json("event", events)
+    def push(self, key: str, encoded: list[str], *, lock_key: str | None) -> int | str:
+        """APPEND_TRACKER: 1 when pushed, 0 while `lock_key` is held, else the old format."""
+        keys = [key, lock_key or key]
+        args = [self.ttl_ms, "0" if lock_key is None else "1", *encoded]
+        reply: int | str = self._conn.call(
+            lambda client: self._append(keys=keys, args=args, client=client)
+        )
+        return reply
+
+    def migrate(self, key: str, *, old: str, then: list[str]) -> bool:
+        """Rewrite an old-format tracker as a list followed by `then`; False if it changed."""
+        previous = [rules.require_json("event", event) for event in json.loads(old)]
+        return self._write(key, previous + then, expected=old) == 1
+
+    def _write(self, key: str, encoded: list[str], *, expected: str) -> int:
+        args = [self.ttl_ms, expected, *encoded]
+        return int(
+            self._conn.call(lambda client: self._replace(keys=[key], args=args, client=client))
+        )
+
+
+def _encode_events(events: list[dict[str, Any]]) -> list[str]:
+    """Each event as its own JSON text, or InvalidInput for the whole batch."""
+    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+        raise InvalidInput("events must be a list of dicts")
+    return [rules.require_json("event", event) for event in events]
+
+
+def _decode_events(reply: list[Any]) -> tuple[list[dict[str, Any]], bool]:
+    """The events of a LOAD_TRACKER-shaped reply, and whether it was in the old format."""
+    kind, items = reply[0], reply[1]
+    if kind == "string":
+        return list(json.loads(items[0])), True
+    return (json.loads("[" + ",".join(items) + "]") if items else []), False
 
 
 class RedisDeduplicator:
@@ -439,6 +713,10 @@ class RedisLockManager:
         with self._orphans_lock:
             self._orphans[key] = token
 
+    def _take_orphan(self, key: str) -> str | None:
+        with self._orphans_lock:
+            return self._orphans.pop(key, None)
+
     def _release_orphan(self, key: str) -> None:
         with self._orphans_lock:
             token = self._orphans.pop(key, None)
@@ -452,6 +730,124 @@ class RedisLockManager:
         except StoreUnavailable:
             self._remember_orphan(key, token)
             raise
+
+
+class RedisConversationTurns:
+    """A turn's bookkeeping in two scripts: BEGIN_TURN (lock, de-duplicate, load) and
+    FINISH_TURN (push what the turn added, release the lock).
+
+    The lock is `LockManager`'s own key, so `locks.locked(turn_lock_key(...))` and turns
+    exclude each other; a token whose request timed out is reused by the next attempt, so
+    the conversation is never locked out by this process's own late request.
+    """
+
+    POLL_SECONDS = 0.01
+    MIGRATION_LOCK_TTL_SECONDS = 30.0
+
+    def __init__(
+        self, conn: RedisConnection, *, trackers: RedisTrackerStore, locks: RedisLockManager
+    ) -> None:
+        self._conn = conn
+        self._trackers = trackers
+        self._locks = locks
+        self._begin = conn.client.register_script(lua.BEGIN_TURN)
+        self._finish = conn.client.register_script(lua.FINISH_TURN)
+
+    def begin(
+        self,
+        conversation_key: str,
+        *,
+        event_id: str | None,
+        lock_ttl_seconds: float,
+        wait_seconds: float = 0.0,
+        dedup_ttl_seconds: float,
+    ) -> Turn | None:
+        tracker = self._trackers.key(conversation_key)
+        name = turn_lock_key(conversation_key)
+        lock_key = self._conn.key("lock", name)
+        lock_ms = _milliseconds(_require_ttl("lock_ttl_seconds", lock_ttl_seconds))
+        seen, dedup_ms = lock_key, ""
+        if event_id is not None:
+            seen = self._conn.key("seen", rules.require_text("event_id", event_id))
+            dedup_ms = str(_milliseconds(_require_ttl("dedup_ttl_seconds", dedup_ttl_seconds)))
+        token = self._locks._take_orphan(name) or secrets.token_hex(16)
+        deadline = time.monotonic() + max(0.0, wait_seconds)
+        while True:
+            try:
+                reply = self._conn.call(
+                    lambda client: self._begin(
+                        keys=[lock_key, seen, tracker],
+                        args=[token, lock_ms, dedup_ms],
+                        client=client,
+                    )
+                )
+            except StoreUnavailable:
+                self._locks._remember_orphan(name, token)
+                raise
+            if reply[0] == "duplicate":
+                return None
+            if reply[0] != "busy":
+                events, old_format = _decode_events(reply)
+                expires_at = datetime.now(UTC) + timedelta(milliseconds=lock_ms)
+                lock = Lock(key=name, token=token, expires_at=expires_at)
+                return Turn(conversation_key, lock, events, rewrite=old_format)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise LockNotAcquired(f"{name!r} is busy, try again in a moment")
+            time.sleep(min(self.POLL_SECONDS, remaining))
+
+    def finish(
+        self,
+        turn: Turn,
+        *,
+        added: list[dict[str, Any]],
+        replace: list[dict[str, Any]] | None = None,
+    ) -> bool:
+        whole = replace is not None or turn.rewrite
+        if replace is None and turn.rewrite:  # an old-format tracker cannot be pushed onto
+            replace = turn.events + added
+        encoded = _encode_events(added if replace is None else replace)
+        keys = [self._trackers.key(turn.conversation_key), self._conn.key("lock", turn.lock.key)]
+        args = [turn.lock.token, self._trackers.ttl_ms, "1" if whole else "0", *encoded]
+        released = self._conn.call(lambda client: self._finish(keys=keys, args=args, client=client))
+        turn.finished = True
+        return bool(released)
+
+    def abandon(self, turn: Turn) -> None:
+        if turn.finished:
+            return
+        turn.finished = True
+        try:
+            self._locks.release(turn.lock)
+        except StoreError as error:
+            log.warning("could not release %r (it expires by itself): %s", turn.lock.key, error)
+
+    def append(
+        self, conversation_key: str, events: list[dict[str, Any]], *, wait_seconds: float = 0.0
+    ) -> None:
+        tracker = self._trackers.key(conversation_key)
+        encoded = _encode_events(events)
+        if not encoded:
+            return
+        name = turn_lock_key(conversation_key)
+        self._locks._release_orphan(name)
+        deadline = time.monotonic() + max(0.0, wait_seconds)
+        while True:
+            pushed = self._trackers.push(tracker, encoded, lock_key=self._conn.key("lock", name))
+            if pushed == 1:
+                return
+            remaining = deadline - time.monotonic()
+            if pushed != 0:  # the old format, rewritten once under the lock
+                with self._locks.locked(
+                    name,
+                    ttl_seconds=self.MIGRATION_LOCK_TTL_SECONDS,
+                    wait_seconds=max(0.0, remaining),
+                ):
+                    self._trackers.append(conversation_key, events)
+                return
+            if remaining <= 0:
+                raise LockNotAcquired(f"{name!r} is busy, try again in a moment")
+            time.sleep(min(self.POLL_SECONDS, remaining))
 
 
 class RedisTimerStore:
@@ -649,6 +1045,7 @@ class RedisStore:
         self.trackers = RedisTrackerStore(self._conn, ttl_seconds=_require_ttl("tracker TTL", ttl))
         self.dedup = RedisDeduplicator(self._conn)
         self.locks = RedisLockManager(self._conn)
+        self.turns = RedisConversationTurns(self._conn, trackers=self.trackers, locks=self.locks)
         self.timers = RedisTimerStore(self._conn)
         self.outbox = RedisOutbox(self._conn)
 

@@ -3,11 +3,16 @@
 It needs nothing installed and survives restarts; several processes may share the file
 (creation and updates run in BEGIN IMMEDIATE transactions, so numbers are never reused and
 no change is lost).
+
+A turn's own bookkeeping is two write transactions (`SqliteConversationTurns`: lock +
+de-duplication + load, then the added events + unlock), committed without fsync; cases,
+audit, outbox and timers commit with fsync (durability: see `bot.store.sqlite_connection`).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import secrets
 import time
@@ -18,12 +23,19 @@ from pathlib import Path
 from typing import Any
 
 from bot.store import changes as rules
-from bot.store.base import locked_with
+from bot.store.base import Turn, locked_with, turn_lock_key
 from bot.store.codec import case_from_dict, case_to_dict
-from bot.store.errors import CaseNotFound, InvalidInput, VersionConflict
+from bot.store.errors import (
+    CaseNotFound,
+    InvalidInput,
+    LockNotAcquired,
+    StoreError,
+    VersionConflict,
+)
 from bot.store.models import (
     FIRST_CASE_SEQUENCE,
     OUTBOX_GRACE,
+    STATUSES,
     AuditEntry,
     Case,
     CaseDraft,
@@ -37,6 +49,8 @@ from bot.store.models import (
 from bot.store.sqlite_connection import SqliteDatabase
 from cases.operations import open_case
 
+log = logging.getLogger(__name__)
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -47,6 +61,36 @@ def _to_microseconds(moment: datetime) -> int:
 
 def _from_microseconds(value: int) -> datetime:
     return _EPOCH + value * _MICROSECOND
+
+
+def _case_filter(query: rules.CaseQuery) -> tuple[list[str], list[Any]]:
+    """WHERE terms and parameters of a case query.
+
+    Active-only queries carry the literal `status <> 'closed'` of the partial indexes
+    (sqlite_connection.CASE_INDEXES), which lets SQLite answer them from those indexes.
+    """
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, value in (
+        ("org_short_name", query.org_short_name),
+        ("requester_id", query.requester_id),
+        ("assignee_id", query.assignee_id),
+        ("origin_thread", query.origin_thread),
+    ):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    wanted = query.statuses
+    if wanted is not None and query.active_only:
+        clauses.append(f"status <> '{rules.CLOSED}'")
+    if wanted is not None and wanted != (rules.ACTIVE if query.active_only else STATUSES):
+        clauses.append(f"status IN ({', '.join('?' * len(wanted))})")
+        params.extend(sorted(wanted))
+    return clauses, params
+
+
+def _where(clauses: list[str]) -> str:
+    return f" WHERE {' AND '.join(clauses)}" if clauses else ""
 
 
 class SqliteCaseStore:
@@ -160,25 +204,62 @@ class SqliteCaseStore:
         org_short_name: str | None = None,
         requester_id: str | None = None,
         statuses: Iterable[str] | None = None,
+        assignee_id: str | None = None,
+        origin_thread: str | None = None,
+        newest_first: bool = False,
+        after: str | None = None,
+        limit: int | None = None,
     ) -> list[Case]:
-        wanted_statuses = rules.require_statuses(statuses)
-        clauses: list[str] = []
-        params: list[Any] = []
-        if org_short_name is not None:
-            clauses.append("org_short_name = ?")
-            params.append(org_short_name)
-        if requester_id is not None:
-            clauses.append("requester_id = ?")
-            params.append(requester_id)
-        if wanted_statuses is not None:
-            if not wanted_statuses:
-                return []
-            clauses.append(f"status IN ({', '.join('?' * len(wanted_statuses))})")
-            params.extend(sorted(wanted_statuses))
-        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        query = rules.case_query(
+            org_short_name=org_short_name,
+            requester_id=requester_id,
+            statuses=statuses,
+            assignee_id=assignee_id,
+            origin_thread=origin_thread,
+        )
+        page_size, after_sequence = rules.require_page(limit, after)
+        if query.nothing or page_size == 0:
+            return []
+        where, params = _case_filter(query)
+        if after_sequence is not None:
+            where.append("sequence < ?" if newest_first else "sequence > ?")
+            params.append(after_sequence)
+        sql = f"SELECT data FROM cases{_where(where)} ORDER BY sequence"
+        sql += " DESC" if newest_first else ""
+        if page_size is not None:
+            sql += " LIMIT ?"
+            params.append(page_size)
         with self._db.read() as conn:
-            rows = conn.execute(f"SELECT data FROM cases{where} ORDER BY sequence", params)
-            return [case_from_dict(json.loads(row[0])) for row in rows.fetchall()]
+            return [case_from_dict(json.loads(row[0])) for row in conn.execute(sql, params)]
+
+    def count_cases(
+        self,
+        *,
+        org_short_name: str | None = None,
+        requester_id: str | None = None,
+        statuses: Iterable[str] | None = None,
+        assignee_id: str | None = None,
+        origin_thread: str | None = None,
+        at_most: int | None = None,
+    ) -> int:
+        query = rules.case_query(
+            org_short_name=org_short_name,
+            requester_id=requester_id,
+            statuses=statuses,
+            assignee_id=assignee_id,
+            origin_thread=origin_thread,
+        )
+        cap, _ = rules.require_page(at_most, None)
+        if query.nothing or cap == 0:
+            return 0
+        where, params = _case_filter(query)
+        inner = f"SELECT 1 FROM cases{_where(where)}"
+        if cap is not None:
+            inner += " LIMIT ?"
+            params.append(cap)
+        with self._db.read() as conn:
+            (count,) = conn.execute(f"SELECT COUNT(*) FROM ({inner})", params).fetchone()
+        return int(count)
 
     def audit_trail(self, number: str) -> list[AuditEntry]:
         canonical = format_case_number(parse_case_number(number))
@@ -213,8 +294,105 @@ class SqliteCaseStore:
         )
 
 
+# Every statement releases and retakes the GIL (once per row fetched or inserted), and under
+# load each retake can wait a thread switch; so a turn's bookkeeping uses few statements:
+# one row for a whole conversation, one INSERT for all new events, upserts for lock and id.
+_EVENTS = (
+    "SELECT '[' || group_concat(event, ',') OVER (ORDER BY position ROWS BETWEEN UNBOUNDED"
+    " PRECEDING AND UNBOUNDED FOLLOWING) || ']' FROM tracker_events WHERE conversation_key = ?"
+    " LIMIT 1"
+)
+_INSERT_AFTER = (
+    "INSERT INTO tracker_events (conversation_key, position, event) SELECT ?1,"
+    " (SELECT COALESCE(MAX(position), -1) + 1 FROM tracker_events WHERE conversation_key = ?1)"
+    " + column1, column2 FROM (VALUES {rows})"
+)
+_INSERT_CHUNK = 5000  # rows per INSERT (two variables each; SQLite allows 32766)
+_TAKE_LOCK = (
+    "INSERT INTO locks (key, token, expires_at) VALUES (?1, ?2, ?3) ON CONFLICT (key)"
+    " DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at"
+    " WHERE locks.expires_at <= ?4"
+)
+_REMEMBER = (
+    "INSERT INTO seen_events (event_id, expires_at) VALUES (?1, ?2) ON CONFLICT (event_id)"
+    " DO UPDATE SET expires_at = excluded.expires_at WHERE seen_events.expires_at <= ?3"
+)
+SWEEP_SECONDS = 60.0  # expired ids are overwritten in place; the sweep only bounds the table
+
+
+def _encode_events(events: list[dict[str, Any]]) -> list[str]:
+    """Each event as its own JSON text, or InvalidInput for the whole batch."""
+    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+        raise InvalidInput("events must be a list of dicts")
+    return [rules.require_json("event", event) for event in events]
+
+
+def _read_events(conn: Any, key: str) -> list[dict[str, Any]]:
+    """The conversation in one row and one JSON parse."""
+    cursor = conn.execute(_EVENTS, (key,))
+    row = cursor.fetchone()
+    cursor.close()
+    return [] if row is None else list(json.loads(row[0]))
+
+
+def _add_events(conn: Any, key: str, encoded: list[str], *, replace: bool = False) -> None:
+    """Insert `encoded` after the stored events, or instead of them when `replace`."""
+    if replace:
+        conn.execute("DELETE FROM tracker_events WHERE conversation_key = ?", (key,))
+    for first in range(0, len(encoded), _INSERT_CHUNK):
+        chunk = encoded[first : first + _INSERT_CHUNK]
+        rows = ", ".join(f"({offset}, ?{offset + 2})" for offset in range(len(chunk)))
+        conn.execute(_INSERT_AFTER.format(rows=rows), (key, *chunk))
+
+
+def _positive(name: str, seconds: float) -> float:
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds > 0:
+        raise InvalidInput(f"{name} must be positive, got {seconds!r}")
+    return float(seconds)
+
+
+class _Sweeper:
+    """Deletes expired seen ids at most every SWEEP_SECONDS per process, not on every call."""
+
+    def __init__(self) -> None:
+        self._next = 0.0
+
+    def remember(self, conn: Any, event_id: str, *, expires_at: float, now: float) -> bool:
+        """Record the id; False when it was seen and has not expired."""
+        if time.monotonic() >= self._next:
+            self._next = time.monotonic() + SWEEP_SECONDS
+            conn.execute("DELETE FROM seen_events WHERE expires_at <= ?", (now,))
+        inserted: int = conn.execute(_REMEMBER, (event_id, expires_at, now)).rowcount
+        return inserted == 1
+
+
+def _take_lock(conn: Any, key: str, token: str, *, expires_at: float, now: float) -> bool:
+    """Insert the lock row, or take over an expired one; False while someone holds it."""
+    taken: int = conn.execute(_TAKE_LOCK, (key, token, expires_at, now)).rowcount
+    return taken == 1
+
+
+def _drop_lock(conn: Any, lock: Lock, now: float) -> bool:
+    """Delete the lock row if `lock.token` owns it; True when it had not expired yet."""
+    rows = conn.execute(
+        "DELETE FROM locks WHERE key = ? AND token = ? RETURNING expires_at",
+        (lock.key, lock.token),
+    ).fetchall()
+    return bool(rows) and rows[0][0] > now
+
+
+class _Refused(Exception):
+    """Rolls a turn's first transaction back: the id was seen, or the lock is held."""
+
+    def __init__(self, *, duplicate: bool) -> None:
+        self.duplicate = duplicate
+
+
 class SqliteTrackerStore:
-    """Conversation events as numbered rows, so appends never rewrite earlier events."""
+    """Conversation events as numbered rows, so appends never rewrite earlier events.
+
+    Bookkeeping: its writes commit without fsync (`write(durable=False)`).
+    """
 
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
@@ -222,70 +400,43 @@ class SqliteTrackerStore:
     def load(self, conversation_key: str) -> list[dict[str, Any]]:
         rules.require_text("conversation_key", conversation_key)
         with self._db.read() as conn:
-            rows = conn.execute(
-                "SELECT event FROM tracker_events WHERE conversation_key = ? ORDER BY position",
-                (conversation_key,),
-            ).fetchall()
-        return [json.loads(row[0]) for row in rows]
+            return _read_events(conn, conversation_key)
 
     def append(self, conversation_key: str, events: list[dict[str, Any]]) -> None:
         rules.require_text("conversation_key", conversation_key)
-        encoded = self._encode(events)
-        with self._db.write() as conn:
-            (last,) = conn.execute(
-                "SELECT COALESCE(MAX(position), -1) FROM tracker_events WHERE conversation_key = ?",
-                (conversation_key,),
-            ).fetchone()
-            self._insert(conn, conversation_key, encoded, start=last + 1)
+        encoded = _encode_events(events)
+        if not encoded:
+            return
+        with self._db.write(durable=False) as conn:
+            _add_events(conn, conversation_key, encoded)
 
     def save(self, conversation_key: str, events: list[dict[str, Any]]) -> None:
         rules.require_text("conversation_key", conversation_key)
-        encoded = self._encode(events)
-        with self._db.write() as conn:
-            conn.execute(
-                "DELETE FROM tracker_events WHERE conversation_key = ?", (conversation_key,)
-            )
-            self._insert(conn, conversation_key, encoded, start=0)
+        encoded = _encode_events(events)
+        with self._db.write(durable=False) as conn:
+            _add_events(conn, conversation_key, encoded, replace=True)
 
     def delete(self, conversation_key: str) -> None:
         rules.require_text("conversation_key", conversation_key)
-        with self._db.write() as conn:
+        with self._db.write(durable=False) as conn:
             conn.execute(
                 "DELETE FROM tracker_events WHERE conversation_key = ?", (conversation_key,)
             )
 
-    @staticmethod
-    def _encode(events: list[dict[str, Any]]) -> list[str]:
-        if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
-            raise InvalidInput("events must be a list of dicts")
-        return [rules.require_json("event", event) for event in events]
-
-    @staticmethod
-    def _insert(conn: Any, key: str, encoded: list[str], *, start: int) -> None:
-        conn.executemany(
-            "INSERT INTO tracker_events (conversation_key, position, event) VALUES (?, ?, ?)",
-            [(key, start + offset, event) for offset, event in enumerate(encoded)],
-        )
-
 
 class SqliteDeduplicator:
-    """Seen event ids with an expiry; expired ids are swept on the way."""
+    """Seen event ids with an expiry, one upsert each (no fsync)."""
 
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
+        self._sweeper = _Sweeper()
 
     def first_time(self, event_id: str, *, ttl_seconds: float) -> bool:
         rules.require_text("event_id", event_id)
-        if ttl_seconds <= 0:
-            raise InvalidInput(f"ttl_seconds must be positive, got {ttl_seconds!r}")
+        ttl = _positive("ttl_seconds", ttl_seconds)
         now = time.time()
-        with self._db.write() as conn:
-            conn.execute("DELETE FROM seen_events WHERE expires_at <= ?", (now,))
-            inserted = conn.execute(
-                "INSERT OR IGNORE INTO seen_events (event_id, expires_at) VALUES (?, ?)",
-                (event_id, now + ttl_seconds),
-            ).rowcount
-        return inserted == 1
+        with self._db.write(durable=False) as conn:
+            return self._sweeper.remember(conn, event_id, expires_at=now + ttl, now=now)
 
 
 class SqliteLockManager:
@@ -298,21 +449,16 @@ class SqliteLockManager:
 
     def acquire(self, key: str, *, ttl_seconds: float, wait_seconds: float = 0.0) -> Lock | None:
         rules.require_text("key", key)
-        if ttl_seconds <= 0:
-            raise InvalidInput(f"ttl_seconds must be positive, got {ttl_seconds!r}")
+        ttl = _positive("ttl_seconds", ttl_seconds)
         token = secrets.token_hex(16)
         # Count attempts instead of watching a clock: a frozen clock (tests) cannot spin forever.
         attempts = 1 + max(0, math.ceil(wait_seconds / self.POLL_SECONDS))
         for attempt in range(attempts):
             now = time.time()
-            with self._db.write() as conn:
-                conn.execute("DELETE FROM locks WHERE key = ? AND expires_at <= ?", (key, now))
-                taken = conn.execute(
-                    "INSERT OR IGNORE INTO locks (key, token, expires_at) VALUES (?, ?, ?)",
-                    (key, token, now + ttl_seconds),
-                ).rowcount
-            if taken == 1:
-                expires_at = datetime.fromtimestamp(now + ttl_seconds, tz=UTC)
+            with self._db.write(durable=False) as conn:
+                taken = _take_lock(conn, key, token, expires_at=now + ttl, now=now)
+            if taken:
+                expires_at = datetime.fromtimestamp(now + ttl, tz=UTC)
                 return Lock(key=key, token=token, expires_at=expires_at)
             if attempt + 1 < attempts:
                 time.sleep(self.POLL_SECONDS)
@@ -320,19 +466,118 @@ class SqliteLockManager:
 
     def release(self, lock: Lock) -> bool:
         now = time.time()
-        with self._db.write() as conn:
-            row = conn.execute(
-                "SELECT expires_at FROM locks WHERE key = ? AND token = ?", (lock.key, lock.token)
-            ).fetchone()
-            if row is None:
-                return False
-            conn.execute("DELETE FROM locks WHERE key = ? AND token = ?", (lock.key, lock.token))
-        return bool(row[0] > now)
+        with self._db.write(durable=False) as conn:
+            return _drop_lock(conn, lock, now)
 
     def locked(
         self, key: str, *, ttl_seconds: float, wait_seconds: float = 0.0
     ) -> AbstractContextManager[Lock]:
         return locked_with(self, key, ttl_seconds=ttl_seconds, wait_seconds=wait_seconds)
+
+
+class SqliteConversationTurns:
+    """A turn's bookkeeping in two write transactions, neither fsync'd.
+
+    `begin` records the event id, takes the conversation's lock row (the `locks` table, shared
+    with SqliteLockManager, so other processes are excluded too) and reads the events;
+    `finish` inserts only the rows the turn added (all of them after a compaction) and
+    deletes the lock row. The lock must be visible to other processes while the turn's
+    actions run, so taking and dropping it cannot share one transaction.
+    """
+
+    POLL_SECONDS = 0.02
+
+    def __init__(self, db: SqliteDatabase, *, locks: SqliteLockManager) -> None:
+        self._db = db
+        self._locks = locks
+        self._sweeper = _Sweeper()
+
+    def begin(
+        self,
+        conversation_key: str,
+        *,
+        event_id: str | None,
+        lock_ttl_seconds: float,
+        wait_seconds: float = 0.0,
+        dedup_ttl_seconds: float,
+    ) -> Turn | None:
+        rules.require_text("conversation_key", conversation_key)
+        lock_ttl = _positive("lock_ttl_seconds", lock_ttl_seconds)
+        dedup_ttl = 0.0
+        if event_id is not None:
+            rules.require_text("event_id", event_id)
+            dedup_ttl = _positive("dedup_ttl_seconds", dedup_ttl_seconds)
+        name = turn_lock_key(conversation_key)
+        token = secrets.token_hex(16)
+        attempts = 1 + max(0, math.ceil(wait_seconds / self.POLL_SECONDS))
+        for attempt in range(attempts):
+            now = time.time()
+            try:
+                with self._db.write(durable=False) as conn:
+                    if event_id is not None and not self._sweeper.remember(
+                        conn, event_id, expires_at=now + dedup_ttl, now=now
+                    ):
+                        raise _Refused(duplicate=True)
+                    if not _take_lock(conn, name, token, expires_at=now + lock_ttl, now=now):
+                        raise _Refused(duplicate=False)  # the id is not recorded either
+                    events = _read_events(conn, conversation_key)
+            except _Refused as refused:
+                if refused.duplicate:
+                    return None
+                if attempt + 1 < attempts:
+                    time.sleep(self.POLL_SECONDS)
+                continue
+            expires_at = datetime.fromtimestamp(now + lock_ttl, tz=UTC)
+            return Turn(
+                conversation_key, Lock(key=name, token=token, expires_at=expires_at), events
+            )
+        raise LockNotAcquired(f"{name!r} is busy, try again in a moment")
+
+    def finish(
+        self,
+        turn: Turn,
+        *,
+        added: list[dict[str, Any]],
+        replace: list[dict[str, Any]] | None = None,
+    ) -> bool:
+        encoded = _encode_events(added if replace is None else replace)
+        now = time.time()
+        with self._db.write(durable=False) as conn:
+            _add_events(conn, turn.conversation_key, encoded, replace=replace is not None)
+            held = _drop_lock(conn, turn.lock, now)
+        turn.finished = True
+        return held
+
+    def abandon(self, turn: Turn) -> None:
+        if turn.finished:
+            return
+        turn.finished = True
+        try:
+            self._locks.release(turn.lock)
+        except StoreError as error:
+            log.warning("could not release %r (it expires by itself): %s", turn.lock.key, error)
+
+    def append(
+        self, conversation_key: str, events: list[dict[str, Any]], *, wait_seconds: float = 0.0
+    ) -> None:
+        rules.require_text("conversation_key", conversation_key)
+        encoded = _encode_events(events)
+        if not encoded:
+            return
+        name = turn_lock_key(conversation_key)
+        attempts = 1 + max(0, math.ceil(wait_seconds / self.POLL_SECONDS))
+        for attempt in range(attempts):
+            with self._db.write(durable=False) as conn:
+                held = conn.execute(
+                    "SELECT 1 FROM locks WHERE key = ? AND expires_at > ?", (name, time.time())
+                ).fetchall()
+                if not held:
+                    _add_events(conn, conversation_key, encoded)
+            if not held:
+                return
+            if attempt + 1 < attempts:
+                time.sleep(self.POLL_SECONDS)
+        raise LockNotAcquired(f"{name!r} is busy, try again in a moment")
 
 
 class SqliteTimerStore:
@@ -478,6 +723,7 @@ class SqliteStore:
         self.trackers = SqliteTrackerStore(self._db)
         self.dedup = SqliteDeduplicator(self._db)
         self.locks = SqliteLockManager(self._db)
+        self.turns = SqliteConversationTurns(self._db, locks=self.locks)
         self.timers = SqliteTimerStore(self._db)
         self.outbox = SqliteOutbox(self._db)
 

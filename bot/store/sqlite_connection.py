@@ -6,6 +6,17 @@ behind. A forked child never reuses its parent's connections. Writes run in BEGI
 transactions so two writers never interleave a read-modify-write; WAL mode lets readers go on
 meanwhile. Any SQLite failure (locked beyond the busy timeout, unreadable file, full disk)
 becomes StoreUnavailable with a message that names the file, never a stack trace.
+
+Durability (WAL, `PRAGMA synchronous` chosen per transaction): a `write()` is FULL by default,
+so its commit is fsync'd and survives a power loss; cases, their audit trail, the outbox and
+timers are written so. The bot's own bookkeeping (`write(durable=False)`: conversation events,
+turn locks, seen event ids) commits NORMAL: the commit fsyncs nothing, survives the bot
+crashing or being killed, and a power loss or OS crash can undo the bookkeeping committed
+since the last fsync (the next FULL commit or checkpoint fsyncs everything before it, so it is
+never a case's). The effect is a conversation a step or two behind after a power cut: the
+person repeats an answer, and a repeated confirmation finds its case by idempotency key.
+Within a process, write transactions take turns on a lock (`_write_turn`) rather than in
+SQLite's sleeping busy handler; other processes still meet in the busy handler.
 """
 
 from __future__ import annotations
@@ -23,9 +34,19 @@ from bot.store.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
-BUSY_TIMEOUT_SECONDS = 15.0
+# `PRAGMA synchronous` per transaction (see the module docstring): durable -> FULL.
+_SYNCHRONOUS = {True: "PRAGMA synchronous = FULL", False: "PRAGMA synchronous = NORMAL"}
 
-SCHEMA_VERSION = 1
+BUSY_TIMEOUT_SECONDS = 15.0
+WRITER_POLL_SECONDS = 0.0005
+
+# 2: `assignee_id` and `origin_thread` columns and the active-case indexes (see CASE_INDEXES).
+SCHEMA_VERSION = 2
+# Derived from the case JSON by SQLite itself, so they can never disagree with it, and a
+# file written by older code needs no backfill. '' stands for nobody / no thread.
+_ASSIGNEE = "COALESCE(json_extract(data, '$.assignee_id'), '')"
+_THREAD = "COALESCE(json_extract(data, '$.origin_thread'), '')"
+_NEW_COLUMNS = {"assignee_id": _ASSIGNEE, "origin_thread": _THREAD}
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
@@ -43,7 +64,9 @@ CREATE TABLE IF NOT EXISTS cases (
     requester_id TEXT NOT NULL,
     status TEXT NOT NULL,
     version INTEGER NOT NULL,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    assignee_id TEXT GENERATED ALWAYS AS (ASSIGNEE_EXPRESSION) VIRTUAL,
+    origin_thread TEXT GENERATED ALWAYS AS (THREAD_EXPRESSION) VIRTUAL
 );
 CREATE INDEX IF NOT EXISTS cases_by_org ON cases (org_short_name);
 CREATE INDEX IF NOT EXISTS cases_by_requester ON cases (requester_id);
@@ -91,7 +114,79 @@ CREATE TABLE IF NOT EXISTS outbox (
     last_error TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS outbox_by_available ON outbox (available_at_us);
+""".replace("ASSIGNEE_EXPRESSION", _ASSIGNEE).replace("THREAD_EXPRESSION", _THREAD)
+
+# Partial indexes of the cases that are not closed, newest last: the per-message queries
+# (`status <> 'closed'` in their WHERE, spelled exactly so) read only these, whatever the
+# number of closed cases.
+CASE_INDEXES = """
+CREATE INDEX IF NOT EXISTS active_cases ON cases (sequence) WHERE status <> 'closed';
+CREATE INDEX IF NOT EXISTS active_cases_by_org ON cases (org_short_name, sequence)
+    WHERE status <> 'closed';
+CREATE INDEX IF NOT EXISTS active_cases_by_requester ON cases (requester_id, sequence)
+    WHERE status <> 'closed';
+CREATE INDEX IF NOT EXISTS active_cases_by_assignee ON cases (assignee_id, sequence)
+    WHERE status <> 'closed';
+CREATE INDEX IF NOT EXISTS active_cases_by_thread ON cases (origin_thread, sequence)
+    WHERE status <> 'closed';
 """
+
+
+def _schema_version(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring a file written by older code up to SCHEMA_VERSION, inside the caller's write.
+
+    Version 1 files lack the derived columns: ALTER TABLE adds them (virtual, so existing
+    rows need no rewrite). Re-checked under the write lock, so racing openers migrate once.
+    """
+    if _schema_version(conn) >= SCHEMA_VERSION:
+        return
+    present = {row[1] for row in conn.execute("PRAGMA table_xinfo(cases)")}
+    for name, expression in _NEW_COLUMNS.items():
+        if name not in present:
+            conn.execute(
+                f"ALTER TABLE cases ADD COLUMN {name} TEXT GENERATED ALWAYS AS ({expression})"
+                " VIRTUAL"
+            )
+    for statement in CASE_INDEXES.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+        (str(SCHEMA_VERSION),),
+    )
+
+
+class _Connection(sqlite3.Connection):
+    """A pooled connection that remembers its `synchronous` (True = FULL) and busy modes."""
+
+    durable: bool | None = None
+    waits = True  # SQLite's busy handler waits (reads); False while BEGIN polls instead
+
+
+def _begin_immediate(conn: _Connection) -> None:
+    """BEGIN IMMEDIATE, polling every half millisecond while another process writes.
+
+    SQLite's busy handler sleeps 1, 2, 5, 10, 15, 20, 25 ... ms between attempts, so a writer
+    that lost a few times waited tens of milliseconds for transactions that take a fraction
+    of one; polling keeps the wait close to what the other writer really needs.
+    """
+    if conn.waits:
+        conn.execute("PRAGMA busy_timeout = 0")
+        conn.waits = False
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        time.sleep(WRITER_POLL_SECONDS)
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
@@ -120,19 +215,20 @@ class SqliteDatabase:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._idle: list[sqlite3.Connection] = []
+        self._idle: list[_Connection] = []
         self._pool_lock = threading.Lock()
         self._pid = os.getpid()
         self._closed = False
+        self._writer = threading.RLock()
+        self._writer_pid = self._pid
         with self.read() as conn:  # every statement is idempotent, so no transaction needed
             conn.executescript(SCHEMA)
-        with self.write() as conn:
-            conn.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
-                (str(SCHEMA_VERSION),),
-            )
+            current = _schema_version(conn) >= SCHEMA_VERSION
+        if not current:  # a new file, or one written by older code
+            with self.write() as conn:
+                _migrate(conn)
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self) -> _Connection:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(
@@ -140,16 +236,18 @@ class SqliteDatabase:
                 timeout=BUSY_TIMEOUT_SECONDS,
                 isolation_level=None,
                 check_same_thread=False,  # the pool hands a connection to one thread at a time
+                factory=_Connection,
             )
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
             _use_wal(conn)
-            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute(_SYNCHRONOUS[True])
+            conn.durable = True
         except (sqlite3.Error, OSError) as error:
             raise self._unavailable(error) from None
         return conn
 
     @contextmanager
-    def _checked_out(self) -> Iterator[sqlite3.Connection]:
+    def _checked_out(self) -> Iterator[_Connection]:
         with self._pool_lock:
             if self._closed:
                 raise StoreUnavailable("the store was closed")
@@ -181,16 +279,43 @@ class SqliteDatabase:
         """A connection for plain SELECTs; SQLite errors become StoreUnavailable."""
         with self._checked_out() as conn:
             try:
+                if not conn.waits:  # it polled for a write last: let SQLite wait again
+                    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+                    conn.waits = True
                 yield conn
             except sqlite3.Error as error:
                 raise self._unavailable(error) from None
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One BEGIN IMMEDIATE transaction: committed on success, rolled back on any error."""
-        with self._checked_out() as conn:
+    def _write_turn(self) -> Iterator[None]:
+        """One write transaction at a time per process (another process may still write).
+
+        Threads of one process queue here instead of in SQLite's busy handler, which sleeps
+        1, 2, 5, 10, 15 ... ms between attempts and so stretched a wait for a sub-millisecond
+        transaction to tens of milliseconds under load.
+        """
+        if os.getpid() != self._writer_pid:  # forked child: the parent's lock state is void
+            self._writer, self._writer_pid = threading.RLock(), os.getpid()
+        writer = self._writer
+        if not writer.acquire(timeout=BUSY_TIMEOUT_SECONDS):  # as bounded as SQLite's wait
+            raise self._unavailable(TimeoutError("another write of this process is still busy"))
+        try:
+            yield
+        finally:
+            writer.release()
+
+    @contextmanager
+    def write(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """One BEGIN IMMEDIATE transaction: committed on success, rolled back on any error.
+
+        `durable=False` commits without fsync (module docstring): for bookkeeping only.
+        """
+        with self._write_turn(), self._checked_out() as conn:
             try:
-                conn.execute("BEGIN IMMEDIATE")
+                if conn.durable is not durable:  # a PRAGMA only when the mode changes
+                    conn.execute(_SYNCHRONOUS[durable])
+                    conn.durable = durable
+                _begin_immediate(conn)
             except sqlite3.Error as error:
                 raise self._unavailable(error) from None
             try:

@@ -218,3 +218,114 @@ def test_installed_command_exits_2_with_one_line(stored_cases: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr == "supportbot cases: there is no case CS-424242\n"
+
+
+# --- streaming, --limit and --status (issue 13) ---------------------------------------------
+
+
+@pytest.fixture
+def many_cases(data_dir: Path) -> Path:
+    """Seven acme cases, CS-1003 and CS-1006 closed, CS-1004 waiting on the customer."""
+    with SqliteStore(data_dir / "supportbot.sqlite3") as store:
+        for i in range(7):
+            store.cases.create_case(
+                draft(title=f"Problem {i}"), idempotency_key=f"k{i}", actor_id="U01AAA", now=NOW
+            )
+        for number, status in (
+            ("CS-1003", "closed"),
+            ("CS-1006", "closed"),
+            ("CS-1004", "waiting_on_customer"),
+        ):
+            store.cases.update_case(
+                number, actor_id="U0STAFF1", now=NOW, changes={"status": status}
+            )
+    return data_dir
+
+
+def listed_numbers(out: str) -> list[str]:
+    return [line.split()[0] for line in out.splitlines()[1:]]
+
+
+@pytest.mark.parametrize("page", [2, 500])
+def test_limit_and_newest_first_pick_the_first_or_last_cases(
+    many_cases: Path, capsys, monkeypatch: pytest.MonkeyPatch, page: int
+) -> None:
+    from bot.cli import cmd_cases
+
+    monkeypatch.setattr(cmd_cases, "PAGE", page)
+    assert listed_numbers(run(capsys, "list", "--limit", "3")[1]) == [
+        "CS-1001",
+        "CS-1002",
+        "CS-1003",
+    ]
+    code, out, _ = run(capsys, "list", "--limit", "3", "--newest-first")
+    assert code == 0 and listed_numbers(out) == ["CS-1007", "CS-1006", "CS-1005"]
+    assert len(listed_numbers(run(capsys, "list")[1])) == 7
+    code, out, _ = run(capsys, "list", "--status", "active", "--limit", "4")
+    assert listed_numbers(out) == ["CS-1001", "CS-1002", "CS-1004", "CS-1005"]
+
+
+def test_status_is_repeatable_or_a_comma_list(many_cases: Path, capsys) -> None:
+    wanted = ["CS-1003", "CS-1004", "CS-1006"]
+    assert (
+        listed_numbers(run(capsys, "list", "--status", "closed,waiting_on_customer")[1]) == wanted
+    )
+    code, out, _ = run(capsys, "list", "--status", "closed", "--status", "WAITING_ON_CUSTOMER")
+    assert code == 0 and listed_numbers(out) == wanted
+    active = listed_numbers(run(capsys, "list", "--status", "active")[1])
+    assert active == ["CS-1001", "CS-1002", "CS-1004", "CS-1005", "CS-1007"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("--status", "done"), "unknown status 'done'"),
+        (("--status", "open,"), "unknown status ''"),
+        (("--limit", "0"), "expected a number of cases (1 or more), got '0'"),
+        (("--limit", "lots"), "expected a number of cases"),
+    ],
+)
+def test_bad_limit_or_status_is_a_usage_error(
+    many_cases: Path, capsys, argv: tuple[str, ...], message: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["cases", "list", *argv])
+    assert exited.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_json_is_streamed_as_the_same_array(
+    many_cases: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.cli import cmd_cases
+    from bot.store.codec import case_to_dict
+
+    monkeypatch.setattr(cmd_cases, "PAGE", 2)
+    with SqliteStore(many_cases / "supportbot.sqlite3") as store:
+        everything = [case_to_dict(c) for c in store.cases.list_cases()]
+    code, out, _ = run(capsys, "list", "--json")
+    assert code == 0 and out == json.dumps(everything, indent=2, ensure_ascii=False) + "\n"
+    _, out, _ = run(capsys, "list", "--json", "--limit", "1", "--status", "closed")
+    assert [c["number"] for c in json.loads(out)] == ["CS-1003"]
+
+
+def test_rows_are_printed_page_by_page_never_all_at_once(
+    many_cases: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each read asks for one page, and the first page is out before the second is read."""
+    from bot.cli import cmd_cases
+    from bot.store.sqlite import SqliteCaseStore
+
+    monkeypatch.setattr(cmd_cases, "PAGE", 3)
+    reads: list[tuple[int | None, str]] = []
+    original = SqliteCaseStore.list_cases
+
+    def spy(self: SqliteCaseStore, **query: object) -> list:
+        reads.append((query.get("limit"), capsys.readouterr().out))  # type: ignore[arg-type]
+        return original(self, **query)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SqliteCaseStore, "list_cases", spy)
+    code, rest, _ = run(capsys, "list")
+    out = "".join(printed for _, printed in reads) + rest
+    assert code == 0 and listed_numbers(out) == [f"CS-{n}" for n in range(1001, 1008)]
+    assert [limit for limit, _ in reads] == [3, 3, 3]
+    assert listed_numbers(reads[1][1]) == ["CS-1001", "CS-1002", "CS-1003"]

@@ -46,7 +46,9 @@ ANSWERS = {
     "Anything support should know": "skip",
     "Shall I use": "yes",
 }
-CONFIRMED = ("Opened CS-", "already open")
+# The person has been told their case's number. A write whose reply timed out on the frozen
+# server may still run when it wakes; then the next "yes" is taken as a reply to the case.
+CONFIRMED = ("Opened CS-", "already open", "answer to CS-")
 BURST_SPACING = 0.25  # seconds between confirmations, so they meet every phase of the faults
 SOCKET_TIMEOUT = 1.0  # a frozen Redis answers "try again" after a second, not never
 LEASE_SECONDS = 2.0  # a lease lost with its holder runs out within the test

@@ -102,18 +102,18 @@ def test_slow_redis_gets_a_prompt_try_again_and_the_retry_makes_exactly_one_case
 
 
 class StopsBeforeSaving:
-    """The real tracker store, but the server dies right before the turn's events are saved."""
+    """The real turn store, but the server dies right before the turn's events are saved."""
 
     def __init__(self, real: Any, server: RedisServer) -> None:
         self.real = real
         self.server = server
         self.armed = False
 
-    def save(self, key: str, events: list[dict[str, Any]]) -> None:
+    def finish(self, turn: Any, **events: Any) -> bool:
         if self.armed:
             self.armed = False
             self.server.stop()
-        self.real.save(key, events)
+        return bool(self.real.finish(turn, **events))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real, name)
@@ -122,8 +122,8 @@ class StopsBeforeSaving:
 def test_redis_dying_after_the_case_is_written_loses_and_duplicates_nothing(
     redis_server: RedisServer, store: RedisStore
 ) -> None:
-    trackers = StopsBeforeSaving(store.trackers, redis_server)
-    store.trackers = trackers  # type: ignore[assignment]
+    trackers = StopsBeforeSaving(store.turns, redis_server)
+    store.turns = trackers  # type: ignore[assignment]
     ana = conversation(engine_on(store), "D-mid")
     walk_to_summary(ana)
     trackers.armed = True
@@ -142,8 +142,8 @@ def test_redis_dying_after_the_case_is_written_loses_and_duplicates_nothing(
 def test_staff_still_get_the_handoff_when_the_creating_turn_failed_after_writing(
     redis_server: RedisServer, store: RedisStore
 ) -> None:
-    trackers = StopsBeforeSaving(store.trackers, redis_server)
-    store.trackers = trackers  # type: ignore[assignment]
+    trackers = StopsBeforeSaving(store.turns, redis_server)
+    store.turns = trackers  # type: ignore[assignment]
     ana = conversation(engine_on(store), "D-handoff")
     walk_to_summary(ana)
     trackers.armed = True
