@@ -135,8 +135,11 @@ class Conversations(SlackPart):
 
         The conversation's latest active case gets it, else an open request for a person;
         not when the message started something new (another problem, a how-to question, a
-        status query) or when the engine already told staff.
+        status query), when the engine already told staff, or when it dropped the message as
+        a retried delivery.
         """
+        if not replies:
+            return  # the engine dropped it: a retried delivery already handled (and relayed)
         if not text.strip() or any(r.kind in NEW_TOPIC_KINDS for r in replies):
             return
         if any(r.audience is Audience.STAFF and r.kind != "staff_attachment" for r in replies):
