@@ -129,7 +129,7 @@ class Delivery:
         self.post_staff_card(case_number, channel=self.staff_channel, maybe_posted=maybe_posted)
         case = self.store.cases.get_case(case_number)
         if case is not None and case.origin_thread:
-            self._post_requester_card(case_number, Place.from_key(case.origin_thread))
+            self._post_requester_card(case, Place.from_key(case.origin_thread))
 
     # ---- requester ------------------------------------------------------------------------
 
@@ -157,11 +157,9 @@ class Delivery:
         payload = blocks.message(outbound, owner_id=owner, conversation_key=place.conversation_key)
         self.post(place, payload)
 
-    def _post_requester_card(self, case_number: str, place: Place) -> None:
+    def _post_requester_card(self, case: Any, place: Place) -> None:
+        case_number = case.number
         if self.cards.card(case_number, REQUESTER) is not None:
-            return
-        case = self.store.cases.get_case(case_number)
-        if case is None:
             return
         tz = self.zones.of(case.requester_id)
         response = self.post(place, blocks.requester_card(case, tz=tz))
