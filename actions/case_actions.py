@@ -76,29 +76,21 @@ class ActionCaseStatus(Action):
             return []
         text = str(tracker.latest_message.get("text") or "")
         whole_org = bool(_ORG_WORDS.search(text))
-        # The newest few from the store's index, and a count that stops early: the answer
-        # costs the same however many cases the organization has.
+        # The newest few from the store's index with a count that stops early, read together:
+        # the answer costs the same however many cases the organization has.
         org, who = person.org_short_name, None if whole_org else person.slack_id
-        store = current().store.cases
-        cases = store.list_cases(
+        page = current().store.cases.newest_cases(
             org_short_name=org,
             requester_id=who,
             statuses=ACTIVE_STATUS_VALUES,
-            newest_first=True,
             limit=LISTED_CASES,
-        )[::-1]
+            count_at_most=COUNTED_CASES,
+        )
+        cases, total = page.cases[::-1], page.total
         scope = f"{person.org_short_name}'s open cases" if whole_org else "Your open cases"
         if not cases:
             say(dispatcher, f"{scope}: none.", kind="status", data={"cases": []})
             return []
-        total = len(cases)
-        if total == LISTED_CASES:
-            total = store.count_cases(
-                org_short_name=org,
-                requester_id=who,
-                statuses=ACTIVE_STATUS_VALUES,
-                at_most=COUNTED_CASES,
-            )
         plus = "+" if total >= COUNTED_CASES else ""
         listed = "\n".join(f"  {case_line(c, person.tz)}" for c in cases)
         hidden = total - len(cases)

@@ -61,7 +61,7 @@ from bench.store_workload import REQUESTER, FixedNlu, TurnLog, converse  # noqa:
 from bot.directory import load_directory  # noqa: E402
 from bot.directory.models import Directory, Organization, Person  # noqa: E402
 from bot.engine import Engine  # noqa: E402
-from bot.messages import Inbound  # noqa: E402
+from bot.messages import Audience, Inbound, Outbound  # noqa: E402
 from bot.slack import SlackSettings, create_app  # noqa: E402
 from bot.slack.cards import STAFF, CardIndex, CardRef  # noqa: E402
 from bot.slack.conversations import Conversations  # noqa: E402
@@ -291,15 +291,24 @@ def measure_turns(
     return figures
 
 
-def measure_slack(app: App, store: Store, args: argparse.Namespace) -> Figures:
+# What the engine answers a remark in a conversation with an open case: nothing new started.
+CHATTER_REPLY = Outbound(audience=Audience.REQUESTER, text="Noted.", kind="text")
+
+
+def measure_slack(app: App, store: Store, fake: FakeSlack, args: argparse.Namespace) -> Figures:
     figures: Figures = {}
     flows = app.flows  # type: ignore[attr-defined]  # set by create_app
     conversations = Conversations(flows.context)
 
     def relay(_index: int) -> None:
-        conversations.relay_to_staff(user_id=REQUESTER, text=CHATTER, place=RELAY_PLACE, replies=[])
+        conversations.relay_to_staff(
+            user_id=REQUESTER, text=CHATTER, place=RELAY_PLACE, replies=[CHATTER_REPLY]
+        )
 
+    posted = len(fake.calls_to("chat.postMessage"))
     _record(figures, RELAY, *timed(relay, store=store, **_budget(args)))
+    if len(fake.calls_to("chat.postMessage")) == posted:
+        raise RuntimeError("the relay posted nothing: it measured no relay")
     for name, user in ((HOME_CONTACT, REQUESTER), (HOME_STAFF, STAFF_ID)):
         home = lambda _index, user=user: flows.home(user_id=user)  # noqa: E731
         _record(figures, name, *timed(home, store=store, **_budget(args)))
@@ -480,7 +489,7 @@ def measure_run(
             app = create_app(engine=engine, store=store, directory=directory, settings=settings)
             try:
                 figures |= measure_turns(engine, store, seeder.mine[1], label, args)
-                figures |= measure_slack(app, store, args)
+                figures |= measure_slack(app, store, fake, args)
                 redis_url = location if name == "redis" else None
                 figures |= measure_intakes(engine, seeder, redis_url, label, args.intakes)
                 bursts = {"events": args.ack_events, "burst": args.burst}

@@ -26,17 +26,25 @@ class CardIndex:
     def __init__(self, *, store: Any) -> None:
         self.trackers = store.trackers
 
-    def remember(self, case_number: str, card: CardRef) -> None:
-        cards = [c for c in self.cards(case_number) if c.role != card.role]
-        cards.append(card)
+    def remember(
+        self, case_number: str, *cards: CardRef, known: list[CardRef] | None = None
+    ) -> None:
+        """Record these cards of the case, each replacing the one of its role.
+
+        `known` is the case's cards as the caller just read them, so they are not read again.
+        """
+        roles = {card.role for card in cards}
+        current = self.cards(case_number) if known is None else known
+        kept = [*(c for c in current if c.role not in roles), *cards]
         self.trackers.save(
             f"slack:cards:{case_number}",
-            [{"role": c.role, "channel": c.channel, "ts": c.ts} for c in cards],
+            [{"role": c.role, "channel": c.channel, "ts": c.ts} for c in kept],
         )
-        if card.role == STAFF:
-            self.trackers.save(
-                f"slack:thread:{card.channel}:{card.ts}", [{"case_number": case_number}]
-            )
+        for card in cards:
+            if card.role == STAFF:
+                self.trackers.save(
+                    f"slack:thread:{card.channel}:{card.ts}", [{"case_number": case_number}]
+                )
 
     def cards(self, case_number: str) -> list[CardRef]:
         rows = self.trackers.load(f"slack:cards:{case_number}")

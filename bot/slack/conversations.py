@@ -46,6 +46,17 @@ NEW_TOPIC_KINDS = frozenset(
     }
 )
 
+# Replies that show the message answered the bot's own question (an intake step, a summary to
+# confirm, a question asked again): it was meant for the bot, not for a case's staff.
+ANSWERED_BOT_KINDS = frozenset({"ask_severity", "case_summary", "reask_pending"})
+ASKING_KIND_PREFIX = "utter_ask_"
+
+
+def answered_the_bot(replies: list[Outbound]) -> bool:
+    return any(
+        r.kind in ANSWERED_BOT_KINDS or r.kind.startswith(ASKING_KIND_PREFIX) for r in replies
+    )
+
 
 def from_a_bot(event: dict[str, Any], *, bot_user_id: str | None) -> bool:
     """Messages from any bot, including this app, never start a turn (no loops)."""
@@ -135,13 +146,15 @@ class Conversations(SlackPart):
 
         The conversation's latest active case gets it, else an open request for a person;
         not when the message started something new (another problem, a how-to question, a
-        status query), when the engine already told staff, or when it dropped the message as
-        a retried delivery.
+        status query), answered the bot's own question, when the engine already told staff,
+        or when it dropped the message as a retried delivery.
         """
         if not replies:
             return  # the engine dropped it: a retried delivery already handled (and relayed)
         if not text.strip() or any(r.kind in NEW_TOPIC_KINDS for r in replies):
             return
+        if answered_the_bot(replies):
+            return  # an intake step: nothing to read from the store, nothing for staff
         if any(r.audience is Audience.STAFF and r.kind != "staff_attachment" for r in replies):
             return  # the engine already told staff (an update, an escalation, a handoff)
         cases = self.store.cases.list_cases(  # the thread's index: one case read, at most

@@ -125,11 +125,35 @@ class Delivery:
             self._to_notified(outbound, origin=origin)
 
     def post_cards(self, case_number: str, *, maybe_posted: bool = False) -> None:
-        """A new case's staff card and requester card, each posted once (raises on failure)."""
-        self.post_staff_card(case_number, channel=self.staff_channel, maybe_posted=maybe_posted)
+        """A new case's staff card and requester card, each posted once (raises on failure).
+
+        The case and its known cards are read once, and what was posted is recorded in one
+        write, even when the second card fails.
+        """
         case = self.store.cases.get_case(case_number)
-        if case is not None and case.origin_thread:
-            self._post_requester_card(case, Place.from_key(case.origin_thread))
+        if case is None:
+            return
+        known = self.cards.cards(case_number)
+        roles = {card.role for card in known}
+        posted: list[CardRef] = []
+        try:
+            if STAFF not in roles:
+                staff = self._new_staff_card(
+                    case, channel=self.staff_channel, maybe_posted=maybe_posted
+                )
+                posted += [staff] if staff else []
+            if case.origin_thread and REQUESTER not in roles:
+                place = Place.from_key(case.origin_thread)
+                response = self.post(
+                    place, blocks.requester_card(case, tz=self.zones.of(case.requester_id))
+                )
+                if response is not None:
+                    posted.append(CardRef(REQUESTER, str(response["channel"]), str(response["ts"])))
+        finally:
+            if posted:
+                self.cards.remember(case_number, *posted, known=known)
+        if any(card.role == REQUESTER for card in posted):
+            self.on_case_change(case.requester_id)
 
     # ---- requester ------------------------------------------------------------------------
 
@@ -156,18 +180,6 @@ class Delivery:
             return
         payload = blocks.message(outbound, owner_id=owner, conversation_key=place.conversation_key)
         self.post(place, payload)
-
-    def _post_requester_card(self, case: Any, place: Place) -> None:
-        case_number = case.number
-        if self.cards.card(case_number, REQUESTER) is not None:
-            return
-        tz = self.zones.of(case.requester_id)
-        response = self.post(place, blocks.requester_card(case, tz=tz))
-        if response is not None:
-            self.cards.remember(
-                case_number, CardRef(REQUESTER, str(response["channel"]), str(response["ts"]))
-            )
-        self.on_case_change(case.requester_id)
 
     # ---- staff ----------------------------------------------------------------------------
 
@@ -223,22 +235,29 @@ class Delivery:
         source: str = "New case",
         maybe_posted: bool = False,
     ) -> None:
-        """Post the case's staff card unless it already has one.
-
-        `maybe_posted`: an earlier attempt may have posted it and died before recording it,
-        so Slack's own history of the channel is asked first (the card carries the case
-        number in its message metadata) and a found card is recorded instead of posted again.
-        """
+        """Post the case's staff card unless it already has one (see `_new_staff_card`)."""
         if self.cards.card(case_number, STAFF) is not None:
             return  # a retried handoff must not post a second card
         case = self.store.cases.get_case(case_number)
         if case is None:
             return
+        card = self._new_staff_card(case, channel=channel, source=source, maybe_posted=maybe_posted)
+        if card is not None:
+            self.cards.remember(case_number, card)
+
+    def _new_staff_card(
+        self, case: Any, *, channel: str, source: str = "New case", maybe_posted: bool = False
+    ) -> CardRef | None:
+        """Post the staff card of a case that has none; the card, for the caller to record.
+
+        `maybe_posted`: an earlier attempt may have posted it and died before recording it,
+        so Slack's own history of the channel is asked first (the card carries the case
+        number in its message metadata) and a found card is returned instead of posted again.
+        """
         if maybe_posted:
-            found = self._posted_card(channel, case_number, since=case.created_at)
+            found = self._posted_card(channel, case.number, since=case.created_at)
             if found is not None:
-                self.cards.remember(case_number, CardRef(STAFF, channel, found))
-                return
+                return CardRef(STAFF, channel, found)
         payload = staff_blocks.staff_card(
             case,
             tz=self.zones.of(case.requester_id),
@@ -247,13 +266,12 @@ class Delivery:
         )
         payload["metadata"] = {
             "event_type": CARD_EVENT_TYPE,
-            "event_payload": {"case_number": case_number, "role": STAFF},
+            "event_payload": {"case_number": case.number, "role": STAFF},
         }
         response = self.post(Place(channel), payload)
-        if response is not None:
-            self.cards.remember(
-                case_number, CardRef(STAFF, str(response["channel"]), str(response["ts"]))
-            )
+        if response is None:
+            return None
+        return CardRef(STAFF, str(response["channel"]), str(response["ts"]))
 
     def _posted_card(self, channel: str, case_number: str, *, since: datetime) -> str | None:
         """The ts of a staff card for this case already in the channel, from Slack itself."""

@@ -30,10 +30,8 @@ class Section:
 
 
 def _section(store: Any, title: str, hint: str, **query: Any) -> Section:
-    cases = store.cases.list_cases(**query, newest_first=True, limit=HOME_CASES)
-    if len(cases) < HOME_CASES:
-        return Section(title=title, cases=cases)
-    total = store.cases.count_cases(**query, at_most=COUNTED_CASES)
+    page = store.cases.newest_cases(**query, limit=HOME_CASES, count_at_most=COUNTED_CASES)
+    cases, total = page.cases, page.total
     hidden = total - len(cases)
     if hidden <= 0:
         return Section(title=title, cases=cases)

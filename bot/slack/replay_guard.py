@@ -9,7 +9,8 @@ payload's hash stands in.
 
 View submissions are checked by their listener after validation (`first_submission`), not
 by the middleware: a submission refused with field errors is not recorded, so the corrected
-resubmission is applied and a replay of the refused one gets the same errors.
+resubmission is applied and a replay of the refused one gets the same errors. Answers to the
+engine's questions are left to the engine, which records each press once in its turn.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 from slack_bolt import BoltResponse
 
+from bot.slack import interactive as ix
 from bot.store.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -67,10 +69,21 @@ def _unique_ids(kind: str, body: dict[str, Any]) -> list[str]:
     return ids if all(ids) else []
 
 
+def _engine_deduplicates(body: dict[str, Any]) -> bool:
+    """An answer to the engine's question: its turn records the press's own once-only id
+    (`payloads.action_event_id`) in its first store step, so a replay is dropped there and
+    checking here too would cost a store write on the ack path."""
+    action = first_action(body)
+    action_id = str(action.get("action_id") or "")
+    return bool(action.get("action_ts")) and (
+        action_id.startswith(ix.ENGINE_ACTION_PREFIX) or action_id == ix.SEVERITY_SELECT
+    )
+
+
 def replay_key(body: dict[str, Any]) -> str | None:
     """The key a repeat of this request shares; None for requests this guard leaves alone."""
     kind = _kind(body)
-    if kind is None:
+    if kind is None or (kind == "block_actions" and _engine_deduplicates(body)):
         return None
     ids = _unique_ids(kind, body)
     if ids:

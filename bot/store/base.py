@@ -9,20 +9,22 @@ method raises `StoreUnavailable` when the backing service is down; the bot turns
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, Unpack, runtime_checkable
 
-from bot.store.changes import UNASSIGNED
+from bot.store.changes import UNASSIGNED, CaseFilters
 from bot.store.errors import LockNotAcquired, StoreError, StoreUnavailable
-from bot.store.models import AuditEntry, Case, CaseDraft, Lock, OutboxItem, Timer
+from bot.store.models import AuditEntry, Case, CaseDraft, CasePage, Lock, OutboxItem, Timer
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "UNASSIGNED",
+    "CaseFilters",
+    "CasePage",
     "CaseStore",
     "ConversationTurns",
     "EventDeduplicator",
@@ -86,14 +88,10 @@ class CaseStore(Protocol):
     def list_cases(
         self,
         *,
-        org_short_name: str | None = None,
-        requester_id: str | None = None,
-        statuses: Iterable[str] | None = None,
-        assignee_id: str | None = None,
-        origin_thread: str | None = None,
         newest_first: bool = False,
         after: str | None = None,
         limit: int | None = None,
+        **filters: Unpack[CaseFilters],
     ) -> list[Case]:
         """The cases matching every filter given, oldest first (newest first if asked).
 
@@ -104,29 +102,29 @@ class CaseStore(Protocol):
 
         Active cases (statuses within ACTIVE_STATUS_VALUES) of a thread, requester, assignee,
         organization or of everyone are read from an index, newest first without touching
-        closed ones, so a page costs the same however many cases are stored. Any other query
-        walks the requester's, organization's or everyone's cases, checking the rest on the
-        way. Raises InvalidInput for an unknown status or a bad limit, InvalidCaseNumber for
-        a malformed `after`.
+        closed ones, so a page costs the same however many cases are stored (one round trip
+        on Redis). Any other query walks the requester's, organization's or everyone's cases,
+        checking the rest on the way. Raises InvalidInput for an unknown status or a bad
+        limit, InvalidCaseNumber for a malformed `after`, TypeError for an unknown filter.
         """
         ...
 
-    def count_cases(
-        self,
-        *,
-        org_short_name: str | None = None,
-        requester_id: str | None = None,
-        statuses: Iterable[str] | None = None,
-        assignee_id: str | None = None,
-        origin_thread: str | None = None,
-        at_most: int | None = None,
-    ) -> int:
+    def count_cases(self, *, at_most: int | None = None, **filters: Unpack[CaseFilters]) -> int:
         """How many cases `list_cases` would return with these filters, at most `at_most`.
 
         Counting one indexed dimension of active cases (or all of a requester's,
         organization's or everyone's cases) costs one index read; others count as they walk,
         and stop at `at_most`.
         """
+        ...
+
+    def newest_cases(
+        self, *, limit: int, count_at_most: int, **filters: Unpack[CaseFilters]
+    ) -> CasePage:
+        """The newest `limit` matching cases (newest first) and how many match, counted up
+        to `count_at_most`, read together: one round trip on Redis for a person's, a queue's
+        or an organization's open cases, one read transaction on SQLite. Raises as
+        `list_cases` does."""
         ...
 
     def audit_trail(self, number: str) -> list[AuditEntry]:

@@ -10,7 +10,7 @@ import dataclasses
 import json
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from bot.store.codec import to_json_value
 from bot.store.errors import InvalidChange, InvalidInput
@@ -330,26 +330,25 @@ class CaseQuery:
         """Only active statuses asked for: the query can be answered from an active index."""
         return bool(self.statuses) and self.statuses is not None and self.statuses <= ACTIVE
 
-    def matches(self, *, status: str, org: str, requester: str, assignee: str, thread: str) -> bool:
-        """Whether a case with these stored values is one the query asks for."""
-        return (
-            (self.statuses is None or status in self.statuses)
-            and self.org_short_name in (None, org)
-            and self.requester_id in (None, requester)
-            and self.assignee_id in (None, assignee)
-            and self.origin_thread in (None, thread)
-        )
+
+class CaseFilters(TypedDict, total=False):
+    """The filters of `list_cases`, `count_cases` and `newest_cases`; a missing one means "any"."""
+
+    org_short_name: str | None
+    requester_id: str | None
+    statuses: Iterable[str] | None
+    assignee_id: str | None  # UNASSIGNED: the cases nobody has taken
+    origin_thread: str | None  # the requester's conversation key
 
 
-def case_query(
-    *,
-    org_short_name: str | None,
-    requester_id: str | None,
-    statuses: Iterable[str] | None,
-    assignee_id: str | None,
-    origin_thread: str | None,
-) -> CaseQuery:
+def case_query(**filters: Unpack[CaseFilters]) -> CaseQuery:
     """The filters checked the same way by every backend (InvalidInput when malformed)."""
+    if unknown := sorted(set(filters) - set(CaseFilters.__annotations__)):
+        raise TypeError(f"unknown case filters: {', '.join(unknown)}")
+    org_short_name = filters.get("org_short_name")
+    requester_id = filters.get("requester_id")
+    assignee_id = filters.get("assignee_id")
+    origin_thread = filters.get("origin_thread")
     for name, value in (
         ("org_short_name", org_short_name),
         ("requester_id", requester_id),
@@ -362,7 +361,7 @@ def case_query(
     return CaseQuery(
         org_short_name=org_short_name,
         requester_id=requester_id,
-        statuses=require_statuses(statuses),
+        statuses=require_statuses(filters.get("statuses")),
         assignee_id=assignee_id,
         origin_thread=origin_thread,
     )

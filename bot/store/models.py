@@ -37,6 +37,7 @@ __all__ = [
     "Attachment",
     "Case",
     "CaseDraft",
+    "CasePage",
     "CaseStatus",
     "Note",
     "OutboxItem",
@@ -88,6 +89,14 @@ class Timer:
     timer_id: str
     due_at: datetime
     payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CasePage:
+    """The newest matching cases (newest first) and how many match in all, counted up to a cap."""
+
+    cases: list[Case]
+    total: int
 
 
 # The turn that changed a case delivers what the change owes at once; the outbox worker steps

@@ -257,3 +257,70 @@ push(KEYS[1], 3, ARGV[1])
 return 1
 """
 )
+
+# A page of a case query read in one step, so a list (and its count) is one round trip and
+# the index values a case is matched by are read together with its JSON.
+# KEYS: the index to walk (a sorted set of case sequences).
+# ARGV: prefix, bound to start from ('+inf' / '-inf' / '(<sequence>'), '1' newest first,
+#       cases wanted with their JSON, count matches up to this (0: no count), entries to
+#       examine at most, '1' when every entry of the index matches (no filter to check),
+#       statuses (',a,b,' or '' for any), then org, requester, assignee, thread: '=' plus
+#       the value to match, or '*' for any.
+# Returns {sequence, data, sequence, data, ...}, the count, and the bound to continue from
+# (false once the index is walked to its end).
+QUERY_CASES = """
+local index, prefix, bound = KEYS[1], ARGV[1], ARGV[2]
+local newest_first = ARGV[3] == '1'
+local wanted, count_to, budget = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local exact, statuses = ARGV[7] == '1', ARGV[8]
+local filters = {ARGV[9], ARGV[10], ARGV[11], ARGV[12]}
+local found, taken, counted, examined = {}, 0, 0, 0
+local counting = count_to > 0
+if exact and counting then
+  counted = math.min(redis.call('ZCARD', index), count_to)
+  counting = false
+end
+if wanted == 0 and not counting then return {found, counted, false} end
+local function matches(row)
+  if row[1] == false then return false end
+  if exact then return true end
+  if statuses ~= '' and not string.find(statuses, ',' .. row[1] .. ',', 1, true) then
+    return false
+  end
+  for i = 1, 4 do
+    if filters[i] ~= '*' and filters[i] ~= '=' .. (row[i + 1] or '') then return false end
+  end
+  return true
+end
+while examined < budget do
+  local batch = math.min(100, budget - examined)
+  local page
+  if newest_first then
+    page = redis.call('ZREVRANGEBYSCORE', index, bound, '-inf', 'LIMIT', 0, batch)
+  else
+    page = redis.call('ZRANGEBYSCORE', index, bound, '+inf', 'LIMIT', 0, batch)
+  end
+  for _, sequence in ipairs(page) do
+    examined = examined + 1
+    bound = '(' .. sequence
+    local case_key = prefix .. 'case:' .. sequence
+    local row = redis.call('HMGET', case_key, 'status', 'org', 'requester', 'assignee', 'thread')
+    if matches(row) then
+      if taken < wanted then
+        local data = redis.call('HGET', case_key, 'data')
+        if data then
+          taken = taken + 1
+          found[#found + 1] = sequence
+          found[#found + 1] = data
+        end
+      end
+      if counting then counted = counted + 1 end
+    end
+    if taken >= wanted and (not counting or counted >= count_to) then
+      return {found, counted, bound}
+    end
+  end
+  if #page < batch then return {found, counted, false} end
+end
+return {found, counted, bound}
+"""

@@ -45,14 +45,14 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager, suppress
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Unpack
 
 from bot.store import changes as rules
 from bot.store import redis_scripts as lua
-from bot.store.base import Turn, locked_with, turn_lock_key
+from bot.store.base import CaseFilters, Turn, locked_with, turn_lock_key
 from bot.store.codec import case_from_dict, case_to_dict
 from bot.store.errors import (
     CaseNotFound,
@@ -69,6 +69,7 @@ from bot.store.models import (
     AuditEntry,
     Case,
     CaseDraft,
+    CasePage,
     Lock,
     OutboxItem,
     Timer,
@@ -92,6 +93,8 @@ INDEX_FORMAT = "1"
 # What a case hash carries for filtering without decoding the case, in this order.
 _INDEX_FIELDS = ("status", "org", "requester", "assignee", "thread")
 _PAGE = 500
+_SCAN = 1000  # index entries one query step examines at most, so no step holds Redis long
+_EVERY = 1 << 50  # "count them all"
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -129,6 +132,7 @@ class RedisCaseStore:
         self._create = conn.client.register_script(lua.CREATE_CASE)
         self._update = conn.client.register_script(lua.UPDATE_CASE)
         self._index = conn.client.register_script(lua.INDEX_CASES)
+        self._query = conn.client.register_script(lua.QUERY_CASES)
         self._indexed = False
         self._index_lock = threading.Lock()
         with suppress(StoreUnavailable):  # opening never needs the server: the first
@@ -383,70 +387,91 @@ class RedisCaseStore:
     def list_cases(
         self,
         *,
-        org_short_name: str | None = None,
-        requester_id: str | None = None,
-        statuses: Iterable[str] | None = None,
-        assignee_id: str | None = None,
-        origin_thread: str | None = None,
         newest_first: bool = False,
         after: str | None = None,
         limit: int | None = None,
+        **filters: Unpack[CaseFilters],
     ) -> list[Case]:
-        query = rules.case_query(
-            org_short_name=org_short_name,
-            requester_id=requester_id,
-            statuses=statuses,
-            assignee_id=assignee_id,
-            origin_thread=origin_thread,
-        )
+        query = rules.case_query(**filters)
         page, after_sequence = rules.require_page(limit, after)
         if query.nothing or page == 0:
             return []
-        self._ensure_indexes()
-        index, exact = self._plan(query)
-        batch = page if exact and page is not None else max(page or _PAGE, 100)
-        return [
-            _decode_case(sequence, data)
-            for sequence, data in self._matching(
-                index,
-                query,
-                newest_first=newest_first,
-                batch=batch,
-                exact=exact,
-                after=after_sequence,
-                limit=page,
-            )
-        ]
+        cases, _ = self._walk(query, newest_first=newest_first, after=after_sequence, wanted=page)
+        return cases
 
-    def count_cases(
-        self,
-        *,
-        org_short_name: str | None = None,
-        requester_id: str | None = None,
-        statuses: Iterable[str] | None = None,
-        assignee_id: str | None = None,
-        origin_thread: str | None = None,
-        at_most: int | None = None,
-    ) -> int:
-        query = rules.case_query(
-            org_short_name=org_short_name,
-            requester_id=requester_id,
-            statuses=statuses,
-            assignee_id=assignee_id,
-            origin_thread=origin_thread,
-        )
+    def count_cases(self, *, at_most: int | None = None, **filters: Unpack[CaseFilters]) -> int:
+        query = rules.case_query(**filters)
         cap, _ = rules.require_page(at_most, None)
         if query.nothing or cap == 0:
             return 0
+        _, total = self._walk(query, newest_first=True, wanted=0, count_to=cap or _EVERY)
+        return total
+
+    def newest_cases(
+        self, *, limit: int, count_at_most: int, **filters: Unpack[CaseFilters]
+    ) -> CasePage:
+        query = rules.case_query(**filters)
+        page, _ = rules.require_page(limit, None)
+        cap, _ = rules.require_page(count_at_most, None)
+        if query.nothing or (page == 0 and cap == 0):
+            return CasePage(cases=[], total=0)
+        cases, total = self._walk(query, newest_first=True, wanted=page, count_to=cap or 0)
+        return CasePage(cases=cases, total=max(total, len(cases)) if cap else len(cases))
+
+    def _walk(
+        self,
+        query: rules.CaseQuery,
+        *,
+        newest_first: bool,
+        after: int | None = None,
+        wanted: int | None,
+        count_to: int = 0,
+    ) -> tuple[list[Case], int]:
+        """Up to `wanted` matching cases (None: all) in order, and the matches counted up to
+        `count_to` (0: none), from the query's index in as few `QUERY_CASES` steps as they
+        fit: one for a page of a person's, a queue's or an organization's open cases."""
         self._ensure_indexes()
         index, exact = self._plan(query)
-        if exact:
-            total = int(self._conn.call(lambda client: client.zcard(index)))
-            return total if cap is None else min(total, cap)
-        walk = self._matching(
-            index, query, newest_first=True, batch=_PAGE, exact=False, limit=cap, data=False
-        )
-        return sum(1 for _match in walk)
+        statuses = "" if query.statuses is None else f",{','.join(sorted(query.statuses))},"
+        filters = [
+            "*" if value is None else f"={value}"
+            for value in (
+                query.org_short_name,
+                query.requester_id,
+                query.assignee_id,
+                query.origin_thread,
+            )
+        ]
+        bound = f"({after}" if after is not None else ("+inf" if newest_first else "-inf")
+        cases: list[Case] = []
+        counted = 0
+        while True:
+            want = _SCAN if wanted is None else wanted - len(cases)
+            count_left = count_to - counted
+            args = [
+                self._conn.prefix,
+                bound,
+                "1" if newest_first else "0",
+                want,
+                count_left,
+                _SCAN,
+                "1" if exact else "0",
+                statuses,
+                *filters,
+            ]
+            found, step_counted, next_bound = self._conn.call(
+                lambda client, args=args: self._query(keys=[index], args=args, client=client)
+            )
+            cases += [
+                _decode_case(int(n), data) for n, data in zip(found[::2], found[1::2], strict=True)
+            ]
+            counted += int(step_counted)
+            if exact:
+                count_to = counted  # the index's size, counted in the first step
+            done = wanted is not None and len(cases) >= wanted and counted >= count_to
+            if not next_bound or done:
+                return cases, counted
+            bound = next_bound
 
     def _plan(self, query: rules.CaseQuery) -> tuple[str, bool]:
         """The index to walk, and whether it holds exactly the matching cases.
@@ -476,72 +501,6 @@ class RedisCaseStore:
         broad = [(name, value) for name, value in given if name in ("requester", "org")]
         index = key("index", *broad[0]) if broad else key("index", "all")
         return index, query.statuses is None and len(given) == len(broad) <= 1
-
-    def _matching(
-        self,
-        index: str,
-        query: rules.CaseQuery,
-        *,
-        newest_first: bool,
-        batch: int,
-        exact: bool,
-        after: int | None = None,
-        limit: int | None = None,
-        data: bool = True,
-    ) -> Iterator[tuple[int, str]]:
-        """(sequence, case JSON or '') of the first `limit` matching cases of `index`.
-
-        Each case's stored index values are checked before its JSON is used, so a case that
-        changed after the index was read is never returned by mistake. Where the index is not
-        exact, the JSON is read only for the cases that match, and only as many as wanted.
-        """
-        with_data = data and exact
-        fields = [*_INDEX_FIELDS, "data"] if with_data else list(_INDEX_FIELDS)
-        bound = f"({after}" if after is not None else ("+inf" if newest_first else "-inf")
-        left = limit
-        while left is None or left > 0:
-            if newest_first:
-                page = self._conn.call(
-                    lambda client, bound=bound: client.zrevrangebyscore(
-                        index, bound, "-inf", 0, batch
-                    )
-                )
-            else:
-                page = self._conn.call(
-                    lambda client, bound=bound: client.zrangebyscore(index, bound, "+inf", 0, batch)
-                )
-            if not page:
-                return
-            rows = self._read(page, fields)
-            found = [
-                (int(sequence), row[-1] if with_data else "")
-                for sequence, row in zip(page, rows, strict=True)
-                if None not in row and query.matches(**dict(zip(_INDEX_FIELDS, row, strict=False)))
-            ][:left]
-            if data and not with_data and found:
-                texts = self._read([str(sequence) for sequence, _ in found], ["data"])
-                found = [
-                    (sequence, text[0])
-                    for (sequence, _), text in zip(found, texts, strict=True)
-                    if text[0] is not None
-                ]
-            yield from found
-            if left is not None:
-                left -= len(found)
-            if len(page) < batch:
-                return
-            bound = f"({page[-1]}"
-
-    def _read(self, sequences: list[str], fields: list[str]) -> list[list[str | None]]:
-        """These fields of each case hash, in one round trip."""
-
-        def read(client: Any) -> list[Any]:
-            pipe = client.pipeline(transaction=False)
-            for sequence in sequences:
-                pipe.hmget(self._conn.key("case", sequence), fields)
-            return list(pipe.execute())
-
-        return self._conn.call(read)
 
     def audit_trail(self, number: str) -> list[AuditEntry]:
         sequence = parse_case_number(number)

@@ -15,15 +15,16 @@ import json
 import logging
 import math
 import secrets
+import sqlite3
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from bot.store import changes as rules
-from bot.store.base import Turn, locked_with, turn_lock_key
+from bot.store.base import CaseFilters, Turn, locked_with, turn_lock_key
 from bot.store.codec import case_from_dict, case_to_dict
 from bot.store.errors import (
     CaseNotFound,
@@ -39,6 +40,7 @@ from bot.store.models import (
     AuditEntry,
     Case,
     CaseDraft,
+    CasePage,
     Lock,
     OutboxItem,
     Timer,
@@ -201,25 +203,47 @@ class SqliteCaseStore:
     def list_cases(
         self,
         *,
-        org_short_name: str | None = None,
-        requester_id: str | None = None,
-        statuses: Iterable[str] | None = None,
-        assignee_id: str | None = None,
-        origin_thread: str | None = None,
         newest_first: bool = False,
         after: str | None = None,
         limit: int | None = None,
+        **filters: Unpack[CaseFilters],
     ) -> list[Case]:
-        query = rules.case_query(
-            org_short_name=org_short_name,
-            requester_id=requester_id,
-            statuses=statuses,
-            assignee_id=assignee_id,
-            origin_thread=origin_thread,
-        )
+        query = rules.case_query(**filters)
         page_size, after_sequence = rules.require_page(limit, after)
         if query.nothing or page_size == 0:
             return []
+        with self._db.read() as conn:
+            return self._listed(conn, query, newest_first, after_sequence, page_size)
+
+    def count_cases(self, *, at_most: int | None = None, **filters: Unpack[CaseFilters]) -> int:
+        query = rules.case_query(**filters)
+        cap, _ = rules.require_page(at_most, None)
+        if query.nothing or cap == 0:
+            return 0
+        with self._db.read() as conn:
+            return self._counted(conn, query, cap)
+
+    def newest_cases(
+        self, *, limit: int, count_at_most: int, **filters: Unpack[CaseFilters]
+    ) -> CasePage:
+        query = rules.case_query(**filters)
+        page_size, _ = rules.require_page(limit, None)
+        cap, _ = rules.require_page(count_at_most, None)
+        if query.nothing or (page_size == 0 and cap == 0):
+            return CasePage(cases=[], total=0)
+        with self._db.read() as conn:  # one snapshot: the count agrees with the page
+            cases = self._listed(conn, query, True, None, page_size)
+            total = self._counted(conn, query, cap) if cap and len(cases) == page_size else 0
+        return CasePage(cases=cases, total=max(total, len(cases)))
+
+    @staticmethod
+    def _listed(
+        conn: sqlite3.Connection,
+        query: rules.CaseQuery,
+        newest_first: bool,
+        after_sequence: int | None,
+        page_size: int | None,
+    ) -> list[Case]:
         where, params = _case_filter(query)
         if after_sequence is not None:
             where.append("sequence < ?" if newest_first else "sequence > ?")
@@ -229,36 +253,16 @@ class SqliteCaseStore:
         if page_size is not None:
             sql += " LIMIT ?"
             params.append(page_size)
-        with self._db.read() as conn:
-            return [case_from_dict(json.loads(row[0])) for row in conn.execute(sql, params)]
+        return [case_from_dict(json.loads(row[0])) for row in conn.execute(sql, params)]
 
-    def count_cases(
-        self,
-        *,
-        org_short_name: str | None = None,
-        requester_id: str | None = None,
-        statuses: Iterable[str] | None = None,
-        assignee_id: str | None = None,
-        origin_thread: str | None = None,
-        at_most: int | None = None,
-    ) -> int:
-        query = rules.case_query(
-            org_short_name=org_short_name,
-            requester_id=requester_id,
-            statuses=statuses,
-            assignee_id=assignee_id,
-            origin_thread=origin_thread,
-        )
-        cap, _ = rules.require_page(at_most, None)
-        if query.nothing or cap == 0:
-            return 0
+    @staticmethod
+    def _counted(conn: sqlite3.Connection, query: rules.CaseQuery, cap: int | None) -> int:
         where, params = _case_filter(query)
         inner = f"SELECT 1 FROM cases{_where(where)}"
         if cap is not None:
             inner += " LIMIT ?"
             params.append(cap)
-        with self._db.read() as conn:
-            (count,) = conn.execute(f"SELECT COUNT(*) FROM ({inner})", params).fetchone()
+        (count,) = conn.execute(f"SELECT COUNT(*) FROM ({inner})", params).fetchone()
         return int(count)
 
     def audit_trail(self, number: str) -> list[AuditEntry]:

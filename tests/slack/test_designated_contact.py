@@ -218,3 +218,16 @@ def test_a_new_problem_in_the_same_dm_is_not_relayed_to_the_old_case(slack, fake
         lambda c: c.get("thread_ts") == card.response["ts"] and "softphone" in text_of(c),
         timeout=1,
     )
+
+
+def test_answers_to_a_new_intake_are_not_relayed_to_the_old_case(slack, fake_slack) -> None:
+    _number, card = open_case(slack)
+    slack.dm("U01AAA", REPORT)  # the same problem again, or another like it
+    slack.posted_to("D01AAA", containing="business impact", count=2)
+    slack.dm("U01AAA", "Forty supervisors cannot trust the mobiles figures")
+    slack.posted_to("D01AAA", containing="Anything support should know", count=2)
+    assert not fake_slack.wait_for(
+        "chat.postMessage",
+        lambda c: c.get("thread_ts") == card.response["ts"] and "mobiles" in text_of(c),
+        timeout=1,
+    )

@@ -16,6 +16,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.store.errors import StoreUnavailable
 from tests.slack.conftest import (
+    IMPACT,
     REPORT,
     SlackDriver,
     last_post,
@@ -81,6 +82,22 @@ def test_a_button_press_sent_twice_acts_once(slack, fake_slack) -> None:
     assert slack.replay().status == 200
     slack.settled()
     assert len(fake_slack.calls_to("views.open")) == 1
+
+
+def test_a_replayed_answer_to_the_bots_question_is_applied_once(slack, fake_slack, store) -> None:
+    """The engine, not the ack path, recognises the replay (the press's once-only id)."""
+    slack.dm("U01AAA", REPORT)
+    last_post(slack, channel="D01AAA", containing="business impact")
+    slack.dm("U01AAA", IMPACT)
+    last_post(slack, channel="D01AAA", containing="Anything support should know")
+    slack.dm("U01AAA", "skip")
+    question = last_post(slack, channel="D01AAA", containing="Shall I use Severity 3")
+    slack.click(question, "U01AAA", label="Yes")
+    assert slack.replay().status == 200
+    slack.settled()
+    assert len(posts(fake_slack, "D01AAA", "ready to open")) == 1
+    turns = [e for e in store.trackers.load("D01AAA") if e.get("event") == "user"]
+    assert [e["text"] for e in turns].count("/affirm") == 1
 
 
 def test_the_same_support_command_twice_answers_once(slack, fake_slack, store) -> None:

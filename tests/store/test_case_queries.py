@@ -137,8 +137,33 @@ def test_counts_are_exact_or_stop_at_the_cap(store: Store) -> None:
     assert count(statuses=[]) == 0 and count(at_most=0) == 0
 
 
+def test_newest_cases_and_their_count_come_together(store: Store) -> None:
+    for i in range(6):
+        create(store, f"k{i}", requester_id="U01AAA" if i % 2 else "U01BBB")
+    change(store, "CS-1006", status="closed")
+    newest = store.cases.newest_cases
+    page = newest(statuses=ACTIVE, limit=2, count_at_most=100)
+    assert (numbers(page.cases), page.total) == (["CS-1005", "CS-1004"], 5)
+    mine = newest(
+        statuses=ACTIVE, org_short_name="acme", requester_id="U01AAA", limit=5, count_at_most=9
+    )
+    assert (numbers(mine.cases), mine.total) == (["CS-1004", "CS-1002"], 2)
+    capped = newest(statuses=ACTIVE, limit=1, count_at_most=3)
+    assert (numbers(capped.cases), capped.total) == (["CS-1005"], 3)
+    assert newest(statuses=[], limit=3, count_at_most=3).total == 0
+
+
+def test_an_unknown_filter_is_a_programming_error(store: Store) -> None:
+    with pytest.raises(TypeError, match="requester"):
+        store.cases.list_cases(requester="U01AAA")  # type: ignore[call-arg]
+
+
 def test_every_query_pages_to_what_a_full_filter_gives(store: Store) -> None:
     """Many cases, random changes: each filter, both orders, in pages of 3."""
+    assert_every_query_pages(store)
+
+
+def assert_every_query_pages(store: Store) -> None:
     rng = random.Random(13)
     orgs, people, staff, threads = ["acme", "bergwerk"], ["U1", "U2", "U3"], ["S1", "S2"], "XYZ"
     for i in range(40):
@@ -191,6 +216,9 @@ def test_every_query_pages_to_what_a_full_filter_gives(store: Store) -> None:
         assert pages == expected, query
         assert listed(store, **query, newest_first=newest_first) == expected, query
         assert store.cases.count_cases(**query) == len(expected), query
+        if newest_first:
+            page = store.cases.newest_cases(**query, limit=3, count_at_most=1000)
+            assert (numbers(page.cases), page.total) == (expected[:3], len(expected)), query
 
 
 def test_racing_status_and_assignee_changes_leave_the_indexes_true(

@@ -8,12 +8,15 @@ from collections.abc import Iterator
 import pytest
 import redis
 
+from bot.store import redis_store
 from bot.store.errors import StoreUnavailable
 from bot.store.factory import open_store
 from bot.store.redis_admin import delete_namespace, namespace_keys, unique_namespace
 from bot.store.redis_store import RedisStore
+from cases.vocabulary import ACTIVE_STATUS_VALUES
 from tests.faults.redis_server import free_port
 from tests.store.conftest import NOW, REDIS_TEST_URL, make_draft
+from tests.store.test_case_queries import assert_every_query_pages
 
 
 @pytest.fixture
@@ -177,3 +180,34 @@ def test_a_wrong_redis_password_is_reported_as_refused_not_unreachable() -> None
         store.close()
     assert "refused the password" in str(refused.value)
     assert "wrong-password" not in str(refused.value)
+
+
+def test_queries_walk_an_index_in_several_steps_without_gaps(
+    namespace: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step examines a bounded number of index entries; the walk resumes where it stopped."""
+    monkeypatch.setattr(redis_store, "_SCAN", 2)
+    with RedisStore(REDIS_TEST_URL, namespace=namespace) as store:
+        assert_every_query_pages(store)
+
+
+def test_a_page_of_open_cases_with_its_count_is_one_round_trip(namespace: str) -> None:
+    with RedisStore(REDIS_TEST_URL, namespace=namespace) as store:
+        for i in range(30):
+            store.cases.create_case(
+                make_draft(requester_id=f"U0{i % 3}"),
+                idempotency_key=f"k{i}",
+                actor_id="U1",
+                now=NOW,
+            )
+        store.cases.list_cases(limit=1)  # the scripts are loaded once per connection
+        before = store.round_trips
+        page = store.cases.newest_cases(
+            org_short_name="acme",
+            requester_id="U01",
+            statuses=ACTIVE_STATUS_VALUES,
+            limit=5,
+            count_at_most=1000,
+        )
+        assert (len(page.cases), page.total) == (5, 10)
+        assert store.round_trips - before == 1
