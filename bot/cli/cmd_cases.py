@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli.errors import UsageError
-from bot.directory import DirectoryError, load_directory
 from bot.store.base import CaseStore, Store
 from bot.store.codec import audit_to_dict, case_to_dict
 from bot.store.errors import InvalidCaseNumber, InvalidInput, StoreUnavailable
@@ -120,8 +119,15 @@ def _print_help(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
+# redis-py loads OpenTelemetry's SDK when it is installed (rasa-sdk brings it along) to offer
+# metrics nobody here turns on: 0.1 s of a `cases` command's start. A short-lived process
+# that never runs the assistant marks it absent before the Redis client is imported.
+UNUSED_BY_CASE_COMMANDS = "opentelemetry"
+
+
 @contextmanager
 def _opened(args: argparse.Namespace) -> Iterator[Store]:
+    sys.modules.setdefault(UNUSED_BY_CASE_COMMANDS, None)  # type: ignore[arg-type]
     try:
         store = open_store(data_dir=args.data_dir)
     except StoreUnavailable as error:
@@ -227,6 +233,10 @@ def _table_lines(first: list[Case], rest: Iterator[list[Case]]) -> Iterator[str]
 
 
 def _require_known_organization(org: str, contacts: Path | None) -> None:
+    # Imported here: the directory (and the holiday calendars it checks) costs every other
+    # `cases` command a tenth of a second before its first line.
+    from bot.directory import DirectoryError, load_directory
+
     try:
         directory = load_directory(contacts)
     except DirectoryError as error:
