@@ -12,14 +12,20 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
+
+from nlu.port import NluPort
+
+if TYPE_CHECKING:  # the bot binds them; actions only use what the protocols promise
+    from bot.directory.models import Directory
+    from bot.store.base import Store
 
 
 @dataclass(frozen=True)
 class Services:
-    store: Any  # bot.store.Store
-    directory: Any  # bot.directory Directory
-    nlu: Any  # nlu.service.NluService
+    store: Store
+    directory: Directory
+    nlu: NluPort
     clock: Callable[[], datetime]
 
 

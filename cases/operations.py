@@ -334,7 +334,10 @@ def request_priority(case: Case, *, priority: Priority, requester_id: str, now: 
     if priority is Priority.HIGH:
         if case.priority_requested == Priority.HIGH.value:
             raise NotAllowedNow(f"high priority for {case.number} is already requested")
-        fields = {"priority_requested": priority.value, "priority_requested_by": requester_id}
+        fields: dict[str, Any] = {
+            "priority_requested": priority.value,
+            "priority_requested_by": requester_id,
+        }
         return _change(
             case,
             "priority_requested",

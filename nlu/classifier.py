@@ -11,9 +11,11 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import TextCategorizer
 from spacy.training import Example as SpacyExample
 from spacy.util import minibatch
 
@@ -76,7 +78,9 @@ def build_pipeline(labels: Sequence[str], *, settings: TrainingSettings) -> Lang
         if settings.ensemble
         else bow
     )
-    textcat = nlp.add_pipe("textcat", config={"model": model, "threshold": 0.0})
+    textcat = cast(
+        TextCategorizer, nlp.add_pipe("textcat", config={"model": model, "threshold": 0.0})
+    )
     for label in labels:
         textcat.add_label(label)
     return nlp

@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from nlu.data_home import data_dir
 from nlu.embedding_cache import CachedEncoder, Encoder
-from nlu.paths import data_dir
 from nlu.sentence_encoder import MODEL_PACKAGE, default_encoder
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -15,8 +15,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, cast
 
 from spacy.language import Language
+from spacy.pipeline import TextCategorizer
 
 from nlu.classifier import TrainingSettings, load_classifier, save_classifier, train_classifier
 from nlu.cues import CueGrammar, load_grammar
@@ -39,9 +41,9 @@ TASKS = ("intent", "impact", "function", "effect", "scope", "workaround", "sever
 # workaround" vs "workaround: none", "can still answer, but ..."), which word pairs read
 # better. (A small CNN next to the bag-of-words, tried once on the held-out voices, scored
 # severity macro-F1 0.755 / 0.713 against 0.773 / 0.752 for word pairs, and trained slower.)
-_BOW: dict[str, object] = {"ngram_size": 1, "learn_rate": 0.005, "epochs": 12}
-_PAIRS: dict[str, object] = {**_BOW, "ngram_size": 2}
-TASK_SETTINGS: dict[str, dict[str, object]] = {
+_BOW: dict[str, Any] = {"ngram_size": 1, "learn_rate": 0.005, "epochs": 12}
+_PAIRS: dict[str, Any] = {**_BOW, "ngram_size": 2}
+TASK_SETTINGS: dict[str, dict[str, Any]] = {
     "intent": _BOW,
     "impact": _PAIRS,
     "function": _BOW,
@@ -70,7 +72,7 @@ class NluModel:
         doc = self.pipelines["intent"].make_doc(features)
         scores = {}
         for task in self.pipelines:
-            textcat = self.pipelines[task].get_pipe("textcat")
+            textcat = cast(TextCategorizer, self.pipelines[task].get_pipe("textcat"))
             row = textcat.model.ops.to_numpy(textcat.predict([doc]))[0]
             scores[task] = {label: float(row[i]) for i, label in enumerate(textcat.labels)}
         return scores

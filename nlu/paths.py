@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
-import platformdirs
 import spacy
 
+from nlu.data_home import DATA_DIR_ENV, data_dir
 from nlu.training_data import data_files
+
+__all__ = ["DATA_DIR_ENV", "data_dir", "kb_path", "model_dir", "training_fingerprint"]
 
 # Bump when a code change alters what training produces, so old models are rebuilt.
 MODEL_CODE_VERSION = "8"
-DATA_DIR_ENV = "SUPPORTBOT_DATA_DIR"
-
-
-def data_dir() -> Path:
-    """`SUPPORTBOT_DATA_DIR` if set, else the per-user data directory."""
-    override = os.environ.get(DATA_DIR_ENV)
-    return Path(override) if override else Path(platformdirs.user_data_dir("supportbot"))
 
 
 def training_fingerprint(*, seed: int) -> str:
@@ -33,6 +27,7 @@ def training_fingerprint(*, seed: int) -> str:
 
 
 def model_dir(*, seed: int) -> Path:
+    """Where the model for the current training data and `seed` is (or will be) built."""
     return data_dir() / "nlu-model" / training_fingerprint(seed=seed)
 
 

@@ -237,7 +237,7 @@ def _questions_to_ask(
     votes = _severities(impacts, workarounds)
     if _certainty(votes, critical_threshold) >= decided_at:
         return ()
-    gains: dict[str, float] = {}
+    gains: dict[QuestionId, float] = {}
     if QuestionId.IMPACT not in answers:
         by_answer: dict[str, float] = {}
         for impact, p in impacts.items():

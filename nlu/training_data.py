@@ -157,7 +157,7 @@ def _example_items(raw: Any) -> list[tuple[str, dict[str, Any]]]:
     if isinstance(raw, str):
         lines = [line.strip() for line in raw.splitlines()]
         return [(line[2:].strip(), {}) for line in lines if line.startswith("- ")]
-    items = []
+    items: list[tuple[str, dict[str, Any]]] = []
     for item in raw or []:
         if isinstance(item, str):
             items.append((item.strip(), {}))

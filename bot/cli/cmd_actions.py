@@ -13,7 +13,7 @@ from bot.cli.errors import UsageError
 DEFAULT_PORT = 5055
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "actions",
         help="serve the custom actions for a Rasa assistant (POST /webhook)",

@@ -14,6 +14,7 @@ import os
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,9 +26,11 @@ THROWAWAY_NOTICE = (
     "supportbot chat: --now works on a throwaway copy of the case store{source}; nothing done "
     "in this chat is kept (name a store with --data-dir or SUPPORTBOT_DATA_DIR to keep it)."
 )
+LOADING = "Loading the assistant…"
+LOADING_FIRST_TIME = "Loading the assistant (the first start trains the NLU)…"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "chat",
         help="hold a conversation in the terminal as a given person",
@@ -53,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.set_defaults(handler=run)
 
 
-def pinned_clock(value: str | None):  # type: ignore[no-untyped-def]
+def pinned_clock(value: str | None) -> Callable[[], datetime]:
     if value is None:
         return lambda: datetime.now(UTC)
     try:
@@ -67,7 +70,7 @@ def pinned_clock(value: str | None):  # type: ignore[no-untyped-def]
 
 def data_dir_named(option: str | None) -> bool:
     """True when the user chose the store: `--data-dir DIR` or SUPPORTBOT_DATA_DIR."""
-    from bot.paths import DATA_DIR_ENV
+    from nlu.data_home import DATA_DIR_ENV
 
     return bool(option) or bool(os.environ.get(DATA_DIR_ENV, "").strip())
 
@@ -79,15 +82,13 @@ def throwaway_store(cleanup: ExitStack) -> Any:
     included. With REDIS_URL set there is no file to copy and the store starts empty. The
     directory and everything in it are removed when `cleanup` closes.
     """
-    import platformdirs
-
     from bot.store.errors import StoreUnavailable
     from bot.store.factory import REDIS_URL_ENV, SQLITE_FILE_NAME
     from bot.store.sqlite import SqliteStore
+    from nlu.data_home import data_dir
 
-    # The default data dir (bot.paths.data_dir() when SUPPORTBOT_DATA_DIR is unset), read
-    # without creating it.
-    source = Path(platformdirs.user_data_dir("supportbot")) / SQLITE_FILE_NAME
+    # The default data dir (SUPPORTBOT_DATA_DIR is unset here), read without creating it.
+    source = data_dir() / SQLITE_FILE_NAME
     copy_from = None if os.environ.get(REDIS_URL_ENV, "").strip() else source
     directory = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="supportbot-chat-")))
     target = directory / SQLITE_FILE_NAME
@@ -123,6 +124,14 @@ def _copy_sqlite(source: Path, target: Path) -> None:
         reader.close()
 
 
+def loading_notice() -> str:
+    """What to say while the assistant loads: training is only mentioned when it will happen."""
+    from nlu.model import DEFAULT_SEED
+    from nlu.paths import model_dir
+
+    return LOADING if model_dir(seed=DEFAULT_SEED).exists() else LOADING_FIRST_TIME
+
+
 def run(args: argparse.Namespace) -> int:
     clock = pinned_clock(args.now)
     with ExitStack() as cleanup:
@@ -132,15 +141,15 @@ def run(args: argparse.Namespace) -> int:
         return _chat(args, clock, store)
 
 
-def _chat(args: argparse.Namespace, clock: Any, store: Any) -> int:
+def _chat(args: argparse.Namespace, clock: Callable[[], datetime], store: Any) -> int:
     from bot.chat.terminal import TerminalChat
     from bot.engine import open_engine
     from bot.store.errors import StoreUnavailable
 
     interactive = sys.stdin.isatty()
-    if interactive:
-        print("Loading the assistant (the first start trains the NLU)…", file=sys.stderr)
     try:
+        if interactive:
+            print(loading_notice(), file=sys.stderr)
         engine = open_engine(
             contacts=args.contacts, data_dir=args.data_dir, clock=clock, store=store
         )
@@ -168,7 +177,7 @@ def _chat(args: argparse.Namespace, clock: Any, store: Any) -> int:
     return chat.run(sys.stdin, echo=True)
 
 
-def _prompted_lines():  # type: ignore[no-untyped-def]
+def _prompted_lines() -> Iterator[str]:
     while True:
         try:
             yield input("you> ")

@@ -9,7 +9,7 @@ from bot.cli.errors import UsageError
 from bot.cli.json_lines import LineError, emit, requests
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("kb", help="knowledge base: import an FAQ, ask questions")
     commands = parser.add_subparsers(dest="kb_command", metavar="ACTION")
     importer = commands.add_parser("import", help="replace the KB with an FAQ document")

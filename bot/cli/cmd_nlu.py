@@ -13,8 +13,10 @@ from bot.cli.json_lines import LineError, emit, requests
 if TYPE_CHECKING:
     from nlu.service import NluService
 
+RESULTS_FOLDER = "nlu-results"
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("nlu", help="parse messages or evaluate the NLU")
     commands = parser.add_subparsers(dest="nlu_command", metavar="ACTION")
     parse = commands.add_parser(
@@ -23,7 +25,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parse.set_defaults(handler=run_parse)
     test = commands.add_parser("test", help="evaluate on the held-out split, save PNG plots")
     test.add_argument(
-        "--out", type=Path, default=Path("results"), help="directory for plots and report"
+        "--out",
+        type=Path,
+        default=None,
+        help=f"directory for plots and report (default: {RESULTS_FOLDER} in the data dir)",
     )
     test.set_defaults(handler=run_test)
     parser.set_defaults(handler=lambda _args: _missing_action())
@@ -42,6 +47,15 @@ def load_service_with_notice() -> NluService:
     if not model_dir(seed=DEFAULT_SEED).exists():
         print("building the NLU model (first use, under a minute)...", file=sys.stderr, flush=True)
     return get_service()
+
+
+def results_dir(out: Path | None) -> Path:
+    """`--out`, else a folder in the data dir: not the current directory (often a checkout)."""
+    if out is not None:
+        return out
+    from nlu.data_home import data_dir
+
+    return data_dir() / RESULTS_FOLDER
 
 
 def run_parse(_args: argparse.Namespace) -> int:
@@ -75,12 +89,13 @@ def run_test(args: argparse.Namespace) -> int:
     from nlu.service import service_prediction
     from nlu.training_data import load_test_data
 
+    out = results_dir(args.out)
     service = load_service_with_notice()
     report = evaluate_predictions(load_test_data().examples, service_prediction(service))
     report["kb"] = evaluate_kb(service.knowledge_base, load_kb_eval("test"))
     for task in ("intent", "impact", "workaround", "severity"):
         print(format_report(task, report[task]))
-        save_confusion_plot(task, report[task], args.out / f"{task}_confusion_matrix.png")
+        save_confusion_plot(task, report[task], out / f"{task}_confusion_matrix.png")
         print()
     print(f"severity 1 recall: {report['severity']['s1_recall']:.3f}")
     print(f"issue count accuracy: {report['issues']['accuracy']:.3f}")
@@ -90,6 +105,6 @@ def run_test(args: argparse.Namespace) -> int:
         f"knowledge base: top-1 {kb['top1']:.3f} on {kb['paraphrases']} paraphrases, "
         f"off-topic abstained {kb['off_topic_abstained']:.3f} of {kb['off_topic']}"
     )
-    save_json(report, args.out / "nlu_report.json")
-    print(f"plots and report saved in {args.out}/")
+    save_json(report, out / "nlu_report.json")
+    print(f"plots and report saved in {out}/")
     return 0

@@ -7,11 +7,15 @@ SLACK_API_URL, REDIS_URL); a missing one is named in one line, and no token is e
 from __future__ import annotations
 
 import argparse
+import logging
 
 from bot.cli.errors import UsageError
 
+# Where `serve` says it is up ("serving Slack on …", "connected to Slack in Socket Mode").
+STARTUP_LOGGER = "bot.slack.serving"
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "serve",
         help="run the Slack app (Socket Mode or HTTP)",
@@ -41,6 +45,16 @@ def parse_port(value: str) -> int:
     return port
 
 
+def show_startup_lines() -> None:
+    """The start-up line is INFO, not a warning, yet shown without -v: it says where to look.
+
+    Only raises that one logger to INFO when logging is quieter; -v (DEBUG) is left alone.
+    """
+    logger = logging.getLogger(STARTUP_LOGGER)
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
+
+
 def run(args: argparse.Namespace) -> int:
     from bot.slack.settings import SettingsError, SlackSettings
     from bot.store.errors import StoreUnavailable
@@ -67,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"cannot start: {type(error).__name__}: {_safe(error, settings)}"
         ) from None
+    show_startup_lines()
     if mode == "http":
         try:
             serving.serve_http(app, store, host=args.host, port=port)

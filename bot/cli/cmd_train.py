@@ -8,7 +8,7 @@ import sys
 import time
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("train", help="train the NLU model (deterministic with --seed)")
     # No default from nlu.model here: importing it loads spaCy for every other command too.
     parser.add_argument(

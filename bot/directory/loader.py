@@ -55,9 +55,9 @@ class _Reader:
         self.source = source
         self.problems: list[str] = []
 
-    def problem(self, node: Node, where: str, message: str) -> None:
-        line = node.start_mark.line + 1
-        self.problems.append(f"{self.source} line {line}: {where} {message}".replace("  ", " "))
+    def problem(self, node: Node | None, where: str, message: str) -> None:
+        place = f" line {node.start_mark.line + 1}" if node is not None else ""
+        self.problems.append(f"{self.source}{place}: {where} {message}".replace("  ", " "))
 
     def mapping(
         self, node: Node, where: str, *, required: set[str], optional: set[str]
@@ -384,7 +384,7 @@ def parse_directory(text: str, *, source: str = "contacts.yaml") -> Directory:
         aliases = [
             event.start_mark.line + 1
             for event in yaml.parse(text, Loader=yaml.SafeLoader)
-            if isinstance(event, yaml.AliasEvent)
+            if isinstance(event, yaml.AliasEvent) and event.start_mark is not None
         ]
         if aliases:  # a reused node could multiply the work of checking the file without end
             raise DirectoryError(

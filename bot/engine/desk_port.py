@@ -13,12 +13,14 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from actions.runtime import Services
+from bot.directory.models import Directory
 from bot.messages import Outbound
+from bot.store.base import Store
 
 
 class DeskPort(Protocol):
-    store: Any
-    directory: Any
+    store: Store
+    directory: Directory
     clock: Callable[[], datetime]
 
     @property

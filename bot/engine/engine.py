@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from actions.runtime import Services, bound
 from actions.understanding import to_parse_data
+from bot.directory.models import Directory
 from bot.engine.attachments import FileDesk
 from bot.engine.case_reply import gate_case_reply, replied_case
 from bot.engine.dialogue import FALLBACK_INTENT, DialogueRunner, build_executor
@@ -20,13 +21,15 @@ from bot.engine.inputs import MAX_MESSAGE_CHARS, clean, command_parse, payload_p
 from bot.engine.pending_answer import gate_pending_answer
 from bot.engine.question_owner import question_owner
 from bot.engine.staff import StaffDesk
+from bot.engine.texts import STORE_DOWN
 from bot.engine.timers import TimerDesk
 from bot.engine.tracker import DialogueState
 from bot.engine.zones import case_zone
 from bot.messages import Audience, Inbound, Outbound
-from bot.store.base import Turn
+from bot.store.base import Store, Turn
 from bot.store.errors import LockNotAcquired, StoreError, StoreUnavailable, VersionConflict
 from nlu.budget import NluTimedOut
+from nlu.port import NluPort
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +38,6 @@ TURN_LOCK_TTL_SECONDS = 60.0
 TURN_LOCK_WAIT_SECONDS = 15.0
 DEDUP_TTL_SECONDS = 24 * 3600.0
 
-STORE_DOWN = "I couldn't reach the case store, please try again in a moment. Nothing was changed."
 BUSY = "I'm still working on your previous message; please send this again in a moment."
 CONFLICT = "That case changed while I was working on it. Nothing was changed; please try again."
 BROKEN = "Something went wrong on my side, so I didn't change anything. Please try again."
@@ -102,9 +104,9 @@ class Engine:
     def __init__(
         self,
         *,
-        store: Any,
-        directory: Any,
-        nlu: Any,
+        store: Store,
+        directory: Directory,
+        nlu: NluPort,
         clock: Callable[[], datetime] | None = None,
         domain: Domain | None = None,
         rules: list[Rule] | None = None,

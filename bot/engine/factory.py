@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from bot.engine.engine import Engine
+from bot.store.base import Store
+from nlu.port import NluPort
 
 
 def open_engine(
@@ -15,8 +16,8 @@ def open_engine(
     contacts: Path | str | None = None,
     data_dir: Path | str | None = None,
     clock: Callable[[], datetime] | None = None,
-    store: Any = None,
-    nlu: Any = None,
+    store: Store | None = None,
+    nlu: NluPort | None = None,
 ) -> Engine:
     """An engine on the embedded store (or REDIS_URL), the directory and the trained NLU."""
     from bot.directory import load_directory

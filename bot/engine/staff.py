@@ -19,6 +19,7 @@ from actions.runtime import bound
 from actions.texts import local_time, severity_text
 from bot.engine.desk_port import DeskPort
 from bot.engine.inputs import clean
+from bot.engine.texts import STORE_DOWN
 from bot.messages import Audience, Outbound, outbound_to_dict
 from bot.store.changes import apply_changes
 from bot.store.errors import InvalidCaseNumber, StoreError, StoreUnavailable
@@ -29,7 +30,6 @@ from cases.errors import CaseError
 from cases.vocabulary import NoteKind, Priority, UpdatedBy
 from policy.case_targets import OrganizationTargets
 
-STORE_DOWN = "I couldn't reach the case store, please try again in a moment. Nothing was changed."
 RESTORATION_SCOPES = {"platform": True, "isolated": False}
 
 

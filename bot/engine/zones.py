@@ -12,9 +12,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from actions.ports import UTC_ZONE, zone_named
+from bot.directory.models import Directory
+from bot.store.base import Store
 
 
-def case_zone(*, store: Any, directory: Any, case: Any) -> ZoneInfo:
+def case_zone(*, store: Store, directory: Directory, case: Any) -> ZoneInfo:
     org = directory.organization(case.org_short_name)
     org_zone = org.tz if org is not None else None
     if org_zone is not None:
@@ -22,7 +24,7 @@ def case_zone(*, store: Any, directory: Any, case: Any) -> ZoneInfo:
     return requester_zone(store=store, case=case) or UTC_ZONE
 
 
-def requester_zone(*, store: Any, case: Any) -> ZoneInfo | None:
+def requester_zone(*, store: Store, case: Any) -> ZoneInfo | None:
     """The latest Slack zone the requester's messages carried in the case's conversation."""
     if not case.origin_thread:
         return None

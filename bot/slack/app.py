@@ -26,12 +26,15 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
+from bot.directory.models import Directory
+from bot.slack.bolt_client import client_over_token_unsaid
 from bot.slack.fair_pool import DEFAULT_WORKERS, FairPool
 from bot.slack.flows import Flows
 from bot.slack.listeners import register_listeners
 from bot.slack.replay_guard import ReplayGuard
 from bot.slack.settings import SlackSettings
 from bot.slack.web import build_web_client
+from bot.store.base import Store
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +87,8 @@ def event_dedup_middleware(recent: RecentEvents | None = None) -> Callable[..., 
 def create_app(
     *,
     engine: Any,
-    store: Any,
-    directory: Any,
+    store: Store,
+    directory: Directory,
     settings: SlackSettings,
     client: WebClient | None = None,
     clock: Callable[[], datetime] | None = None,
@@ -95,14 +98,15 @@ def create_app(
     """The Bolt app with every listener; `verify_requests=False` only for Socket Mode."""
     web_client = client or build_web_client(settings)
     pool = FairPool(workers=workers, name="slack")
-    app = App(
-        client=web_client,
-        signing_secret=settings.signing_secret,
-        request_verification_enabled=verify_requests,
-        process_before_response=True,  # listeners only ack and queue, then return
-        ignoring_self_events_enabled=True,
-        url_verification_enabled=True,
-    )
+    with client_over_token_unsaid():  # the client carries the token Bolt would read again
+        app = App(
+            client=web_client,
+            signing_secret=settings.signing_secret,
+            request_verification_enabled=verify_requests,
+            process_before_response=True,  # listeners only ack and queue, then return
+            ignoring_self_events_enabled=True,
+            url_verification_enabled=True,
+        )
     replays = ReplayGuard(store)
     app.use(event_dedup_middleware())
     app.use(replays.middleware())

@@ -9,7 +9,8 @@ survives restarts and replicas.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from bot.store.base import Store
 
 STAFF = "staff"
 REQUESTER = "requester"
@@ -23,7 +24,7 @@ class CardRef:
 
 
 class CardIndex:
-    def __init__(self, *, store: Any) -> None:
+    def __init__(self, *, store: Store) -> None:
         self.trackers = store.trackers
 
     def remember(

@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.directory.models import Directory
 from bot.messages import Audience, Outbound
 from bot.slack import blocks
 from bot.slack.cards import CardIndex
@@ -17,6 +18,7 @@ from bot.slack.delivery import Delivery
 from bot.slack.outbox import OutboxCourier
 from bot.slack.people import Gate, TimeZones
 from bot.slack.places import Place, plain_text
+from bot.store.base import Store
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +26,8 @@ log = logging.getLogger(__name__)
 @dataclass
 class SlackContext:
     engine: Any
-    store: Any
-    directory: Any
+    store: Store
+    directory: Directory
     client: Any
     clock: Callable[[], datetime]
     gate: Gate = field(init=False)

@@ -17,6 +17,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.directory.models import Directory
 from bot.slack.answers import Answers
 from bot.slack.context import SlackContext, SlackPart
 from bot.slack.conversations import Conversations
@@ -24,6 +25,7 @@ from bot.slack.home import publish_home
 from bot.slack.priority_requests import PriorityRequests
 from bot.slack.reports import Reports
 from bot.slack.staff_actions import StaffActions
+from bot.store.base import Store
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +35,8 @@ class Flows(SlackPart):
         self,
         *,
         engine: Any,
-        store: Any,
-        directory: Any,
+        store: Store,
+        directory: Directory,
         client: Any,
         clock: Callable[[], datetime],
     ) -> None:

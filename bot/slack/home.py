@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.slack import blocks, limits
 from bot.slack.people import Gate, TimeZones
-from bot.store.base import UNASSIGNED
+from bot.store.base import UNASSIGNED, Store
 from cases.entity import Case
 from cases.vocabulary import ACTIVE_STATUS_VALUES
 
@@ -29,7 +29,7 @@ class Section:
     more: str = ""  # the line under a list that shows only the newest cases
 
 
-def _section(store: Any, title: str, hint: str, **query: Any) -> Section:
+def _section(store: Store, title: str, hint: str, **query: Any) -> Section:
     page = store.cases.newest_cases(**query, limit=HOME_CASES, count_at_most=COUNTED_CASES)
     cases, total = page.cases, page.total
     hidden = total - len(cases)
@@ -40,7 +40,7 @@ def _section(store: Any, title: str, hint: str, **query: Any) -> Section:
     return Section(title=title, cases=cases, more=f"…and {hidden:,}{plus} older {ones}. {hint}")
 
 
-def home_sections(*, store: Any, gate: Gate, user_id: str) -> list[Section]:
+def home_sections(*, store: Store, gate: Gate, user_id: str) -> list[Section]:
     person = gate.person(user_id)
     if person is None:
         return []
@@ -92,7 +92,7 @@ def _with_more_lines(view: dict[str, Any], sections: list[Section]) -> dict[str,
     return {**view, "blocks": out[: limits.VIEW_BLOCKS]}
 
 
-def publish_home(*, client: Any, store: Any, gate: Gate, zones: TimeZones, user_id: str) -> None:
+def publish_home(*, client: Any, store: Store, gate: Gate, zones: TimeZones, user_id: str) -> None:
     person = gate.person(user_id)
     if person is None:
         view = {

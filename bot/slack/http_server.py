@@ -14,6 +14,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlparse
@@ -22,6 +23,7 @@ from slack_bolt import App, BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.slack.request_checks import blank_non_string_text, body_problem
+from bot.store.base import Store
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +33,7 @@ MAX_BODY_BYTES = 1_000_000  # Slack payloads are far smaller; refuse floods earl
 BODY_SECONDS = 5.0  # for the whole body: Slack sends it at once, a stalled client is dropped
 
 
-def health(store: Any) -> tuple[int, dict[str, Any]]:
+def health(store: Store) -> tuple[int, dict[str, Any]]:
     """200 when the store answers, 503 otherwise (the load balancer stops sending traffic)."""
     try:
         store.ping()
@@ -49,7 +51,7 @@ class SlackHTTPServer(ThreadingHTTPServer):
         address: tuple[str, int],
         *,
         app: App,
-        store: Any,
+        store: Store,
         signing_secret: str | None = None,
     ) -> None:
         """`signing_secret` defaults to the app's own: requests are checked here before Bolt
@@ -130,9 +132,10 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         content_type = self.headers.get("Content-Type")
         problem = body_problem(body, content_type.split(";")[0] if content_type else None)
-        headers: dict[str, list[str]] = {}
+        headers: dict[str, str | Sequence[str]] = {}
         for name, value in self.headers.items():
-            headers.setdefault(name.lower(), []).append(value)
+            previous = headers.get(name.lower(), ())
+            headers[name.lower()] = [*previous, value]
         if problem is None:
             try:
                 return BoltRequest(body=body, query=query, headers=headers)
@@ -154,7 +157,7 @@ class _Handler(BaseHTTPRequestHandler):
                 if left <= 0:
                     return None
                 self.connection.settimeout(left)
-                chunk = self.rfile.read1(min(remaining, 65536))  # type: ignore[attr-defined]
+                chunk = self.rfile.read1(min(remaining, 65536))
                 if not chunk:
                     return None  # the client closed early
                 chunks.append(chunk)

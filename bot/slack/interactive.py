@@ -89,14 +89,15 @@ class Press:
         if not isinstance(raw, dict):
             return None
         fields = {k: raw.get(k) for k in ("a", "p", "k", "o")}
-        if not all(isinstance(v, str) and v for v in fields.values()):
+        texts = {k: v for k, v in fields.items() if isinstance(v, str) and v}
+        if len(texts) != len(fields):
             return None
         contact = raw.get("c")
         return cls(
-            action_id=fields["a"],
-            payload=fields["p"],
-            conversation_key=fields["k"],
-            owner_id=fields["o"],
+            action_id=texts["a"],
+            payload=texts["p"],
+            conversation_key=texts["k"],
+            owner_id=texts["o"],
             contact_action=contact if isinstance(contact, str) else None,
         )
 

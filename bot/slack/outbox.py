@@ -12,12 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
 from bot.messages import outbound_from_dict
 from bot.slack.delivery import Delivery
+from bot.store.base import Store
 from bot.store.models import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class OutboxCourier:
     def __init__(
         self,
         *,
-        store: Any,
+        store: Store,
         delivery: Delivery,
         clock: Callable[[], datetime],
         lease_seconds: float = LEASE_SECONDS,

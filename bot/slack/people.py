@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.errors import SlackClientError
 
+from bot.directory.models import Directory
 from policy.contacts import NOT_DESIGNATED_EXPLANATION, ContactAction, may_perform
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class Refusal:
 class Gate:
     """Permission checks for interactive entries, on top of the engine's own checks."""
 
-    def __init__(self, *, directory: Any) -> None:
+    def __init__(self, *, directory: Directory) -> None:
         self.directory = directory
 
     def person(self, user_id: str) -> Any:
@@ -80,7 +81,7 @@ class TimeZones:
 
     FAILURE_MEMORY_SECONDS = 300.0
 
-    def __init__(self, *, directory: Any, client: Any) -> None:
+    def __init__(self, *, directory: Directory, client: Any) -> None:
         self.directory = directory
         self.client = client
         self._cache: dict[str, ZoneInfo] = {}

@@ -24,6 +24,7 @@ from typing import Any
 from slack_bolt import BoltResponse
 
 from bot.slack import interactive as ix
+from bot.store.base import Store
 from bot.store.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ def replay_key(body: dict[str, Any]) -> str | None:
 
 
 class ReplayGuard:
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     def first_time(self, key: str) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.slack.app import create_app
 from bot.slack.settings import SlackSettings
+from bot.store.base import Store
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +58,12 @@ class Loops:
             loop.stop()
 
 
-def serve_http(app: Any, store: Any, *, host: str, port: int) -> None:
+def serve_http(app: Any, store: Store, *, host: str, port: int) -> None:
     from bot.slack.http_server import EVENTS_PATH, HEALTH_PATH, SlackHTTPServer
 
     stop = stop_on_signals()
     server = SlackHTTPServer((host, port), app=app, store=store)
-    log.warning(
+    log.info(
         "serving Slack on http://%s:%d%s (health: %s)", host, server.port, EVENTS_PATH, HEALTH_PATH
     )
     server.start_in_background()
@@ -82,7 +83,7 @@ def serve_socket(app: Any, settings: SlackSettings) -> None:
     stop = stop_on_signals()
     handler = WatchedSocketModeHandler(app, settings.app_token)
     handler.connect()
-    log.warning("connected to Slack in Socket Mode")
+    log.info("connected to Slack in Socket Mode")
     loops = Loops(app)
     try:
         stop.wait()

@@ -356,13 +356,21 @@ class Outbox(Protocol):
 class Store(Protocol):
     """The bundle the bot opens once: every sub-store on one backend."""
 
-    cases: CaseStore
-    trackers: TrackerStore
-    dedup: EventDeduplicator
-    locks: LockManager
-    turns: ConversationTurns
-    timers: TimerStore
-    outbox: Outbox
+    # Read-only members (properties), so a backend's own sub-store classes satisfy them.
+    @property
+    def cases(self) -> CaseStore: ...
+    @property
+    def trackers(self) -> TrackerStore: ...
+    @property
+    def dedup(self) -> EventDeduplicator: ...
+    @property
+    def locks(self) -> LockManager: ...
+    @property
+    def turns(self) -> ConversationTurns: ...
+    @property
+    def timers(self) -> TimerStore: ...
+    @property
+    def outbox(self) -> Outbox: ...
 
     def ping(self) -> None:
         """Return when the backend answers; raise StoreUnavailable otherwise."""

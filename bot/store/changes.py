@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, TypedDict, Unpack
 
 from bot.store.codec import to_json_value
-from bot.store.errors import InvalidChange, InvalidInput
+from bot.store.errors import InvalidChange, InvalidInput, VersionConflict
 from bot.store.models import (
     PRIORITIES,
     SEVERITIES,
@@ -285,6 +285,27 @@ def creation_changes(case: Case) -> dict[str, dict[str, Any]]:
 
 def apply_changes(case: Case, changes: dict[str, Any], now: datetime) -> Case:
     return dataclasses.replace(case, **changes, updated_at=utc(now), version=case.version + 1)
+
+
+def version_conflict(number: str, current: int, expected: int) -> VersionConflict:
+    return VersionConflict(
+        f"{number} changed meanwhile (version {current}, expected {expected}); read it again"
+    )
+
+
+def planned_update(
+    case: Case, wanted: dict[str, Any], *, expected_version: int | None, now: datetime
+) -> tuple[dict[str, dict[str, Any]], Case] | None:
+    """What an update of `case` records and the case it becomes; None when nothing changes.
+
+    The one pipeline both backends run between reading a case and writing it: the version
+    check, the audit of what really changes, the change applied. Raises VersionConflict."""
+    if expected_version is not None and case.version != expected_version:
+        raise version_conflict(case.number, case.version, expected_version)
+    recorded = audit_changes(case, wanted)
+    if not recorded:
+        return None
+    return recorded, apply_changes(case, {k: wanted[k] for k in recorded}, now=now)
 
 
 def require_json(name: str, value: Any) -> str:

@@ -52,7 +52,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
 
 
 def case_from_dict(data: dict[str, Any]) -> Case:
-    values = {name: data.get(name) for name in CASE_FIELDS}
+    values: dict[str, Any] = {name: data.get(name) for name in CASE_FIELDS}
     for name in CASE_DATETIME_FIELDS:
         values[name] = parse_datetime(values[name])
     values["severity"] = int(values["severity"])

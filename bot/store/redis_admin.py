@@ -7,6 +7,8 @@ Tests and throwaway deployments get their own namespace and remove exactly its k
 from __future__ import annotations
 
 import uuid
+from functools import partial
+from typing import Any
 
 from bot.store.redis_connection import RedisConnection, key_prefix
 
@@ -39,11 +41,13 @@ def delete_namespace(url: str, namespace: str) -> int:
         return 0
     conn = RedisConnection(url, namespace=namespace)
     try:
-        return int(
-            sum(
-                conn.call(lambda client, chunk=keys[i : i + SCAN_BATCH]: client.unlink(*chunk))
-                for i in range(0, len(keys), SCAN_BATCH)
-            )
-        )
+        deleted = 0
+        for start in range(0, len(keys), SCAN_BATCH):
+            deleted += conn.call(partial(_unlink, chunk=keys[start : start + SCAN_BATCH]))
+        return deleted
     finally:
         conn.close()
+
+
+def _unlink(client: Any, *, chunk: list[str]) -> int:
+    return int(client.unlink(*chunk))

@@ -14,7 +14,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
@@ -76,7 +76,10 @@ class RedisConnection:
         self._counter_lock = threading.Lock()
         self._round_trips = 0
         try:
-            self.client: redis.Redis = redis.Redis.from_url(
+            # Typed as Any on purpose: redis-py types every reply `bytes | str` whatever
+            # `decode_responses` says, and ours are str. Each store method's own signature
+            # says what it returns.
+            self.client: Any = redis.Redis.from_url(
                 bare_url,
                 socket_timeout=socket_timeout,
                 socket_connect_timeout=connect_timeout,
@@ -103,7 +106,7 @@ class RedisConnection:
         """How many requests went to Redis so far (a pipeline or a script counts once)."""
         return self._round_trips
 
-    def call(self, operation: Callable[[redis.Redis], T]) -> T:
+    def call(self, operation: Callable[[Any], T]) -> T:
         """Run one request; Redis failures become StoreUnavailable."""
         if self.closed:
             raise StoreUnavailable("the store was closed")

@@ -176,11 +176,11 @@ class RedisCaseStore:
         every = self._conn.key("index", "all")
         bound = "-inf"
         while True:
-            batch = self._conn.call(
-                lambda client, bound=bound: client.zrangebyscore(
-                    every, bound, "+inf", start=0, num=_PAGE
-                )
-            )
+
+            def page(client: Any, bound: str = bound) -> list[str]:
+                return list(client.zrangebyscore(every, bound, "+inf", start=0, num=_PAGE))
+
+            batch = self._conn.call(page)
             pending = [int(sequence) for sequence in batch]
             for _ in range(UPDATE_ATTEMPTS):  # cases updated meanwhile are read again
                 if not pending:
@@ -301,12 +301,10 @@ class RedisCaseStore:
             if read_version is None or data is None:
                 raise CaseNotFound(f"there is no case {format_case_number(sequence)}")
             case = _decode_case(sequence, data)
-            if expected_version is not None and case.version != expected_version:
-                raise self._conflict(case.number, case.version, expected_version)
-            recorded = rules.audit_changes(case, wanted)
-            if not recorded:
+            plan = rules.planned_update(case, wanted, expected_version=expected_version, now=moment)
+            if plan is None:
                 return case
-            updated = rules.apply_changes(case, {k: wanted[k] for k in recorded}, now=moment)
+            recorded, updated = plan
             written = self._write_if_unchanged(
                 sequence,
                 read_version=read_version,
@@ -325,7 +323,7 @@ class RedisCaseStore:
             if written == -1:
                 raise CaseNotFound(f"there is no case {format_case_number(sequence)}")
             if expected_version is not None:  # someone else wrote between our read and write
-                raise self._conflict(case.number, case.version + 1, expected_version)
+                raise rules.version_conflict(case.number, case.version + 1, expected_version)
         raise VersionConflict(
             f"{format_case_number(sequence)} is changing too often right now; try again"
         )
@@ -376,12 +374,6 @@ class RedisCaseStore:
                     client=client,
                 )
             )
-        )
-
-    @staticmethod
-    def _conflict(number: str, current: int, expected: int) -> VersionConflict:
-        return VersionConflict(
-            f"{number} changed meanwhile (version {current}, expected {expected}); read it again"
         )
 
     def list_cases(
@@ -459,9 +451,11 @@ class RedisCaseStore:
                 statuses,
                 *filters,
             ]
-            found, step_counted, next_bound = self._conn.call(
-                lambda client, args=args: self._query(keys=[index], args=args, client=client)
-            )
+
+            def step(client: Any, args: list[Any] = args) -> list[Any]:
+                return list(self._query(keys=[index], args=args, client=client))
+
+            found, step_counted, next_bound = self._conn.call(step)
             cases += [
                 _decode_case(int(n), data) for n, data in zip(found[::2], found[1::2], strict=True)
             ]

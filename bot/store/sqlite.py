@@ -31,7 +31,6 @@ from bot.store.errors import (
     InvalidInput,
     LockNotAcquired,
     StoreError,
-    VersionConflict,
 )
 from bot.store.models import (
     FIRST_CASE_SEQUENCE,
@@ -178,15 +177,10 @@ class SqliteCaseStore:
             if row is None:
                 raise CaseNotFound(f"there is no case {format_case_number(sequence)}")
             case = case_from_dict(json.loads(row[0]))
-            if expected_version is not None and case.version != expected_version:
-                raise VersionConflict(
-                    f"{case.number} changed meanwhile (version {case.version}, "
-                    f"expected {expected_version}); read it again"
-                )
-            recorded = rules.audit_changes(case, wanted)
-            if not recorded:
+            plan = rules.planned_update(case, wanted, expected_version=expected_version, now=moment)
+            if plan is None:
                 return case
-            updated = rules.apply_changes(case, {k: wanted[k] for k in recorded}, now=moment)
+            recorded, updated = plan
             conn.execute(
                 "UPDATE cases SET status = ?, version = ?, data = ? WHERE sequence = ?",
                 (
