@@ -26,6 +26,8 @@ STATUS_LABELS = {
 
 
 def severity_text(value: int | str | None) -> str:
+    """ "Severity 3 – Medium" as the policy names the level ("not set" for None); ValueError
+    for a level the policy doesn't have. Slack's cards show it too (bot.slack.blocks)."""
     if value is None:
         return "not set"
     severity = Severity(int(value))

@@ -70,6 +70,7 @@ class Outbound:
 
     `text` is plain text. Parts of it may come from user input, so an adapter must escape it
     for its markup. `data` holds the same facts in structured form for rich rendering.
+    `kind` is one of `bot.kinds.Kind`, whose table says how adapters show it.
     """
 
     audience: Audience

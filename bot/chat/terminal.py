@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.engine.staff import StaffDesk
+from bot.kinds import traits_of
 from bot.messages import Audience, Button, Inbound, Outbound, SharedFile
 from bot.store.models import OUTBOX_GRACE
 
@@ -227,7 +228,7 @@ def render(reply: Outbound) -> str:
         prefix = f"[staff {channel}] " if channel else "[staff] "
     elif reply.audience is Audience.NOTIFY:
         prefix = f"[notify {', '.join(reply.recipients)}] "
-    elif reply.recipients and reply.kind.startswith("staff_"):
+    elif reply.recipients and traits_of(reply.kind).from_staff:  # what support sent them
         prefix = f"bot> (to {', '.join(reply.recipients)}) "
     else:
         prefix = "bot> "

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.kinds import Kind, known_kind
 from bot.messages import Audience, Button, Outbound
 
 
-def to_outbound(response: dict[str, Any], *, default_kind: str = "text") -> Outbound:
+def to_outbound(response: dict[str, Any], *, default_kind: str = Kind.TEXT) -> Outbound:
+    """The response as an Outbound; ValueError when its kind is not in `bot.kinds`.
+
+    Actions name kinds as plain strings (they can't import the table), so an action's typo
+    is caught here rather than reaching adapters as a kind none of them recognizes.
+    """
     custom = response.get("custom") or {}
     if not isinstance(custom, dict):
         custom = {}
@@ -23,10 +29,12 @@ def to_outbound(response: dict[str, Any], *, default_kind: str = "text") -> Outb
         )
         for b in response.get("buttons") or []
     )
+    kind = str(custom.get("kind") or default_kind)
+    known_kind(kind)
     return Outbound(
         audience=audience,
         text=str(response.get("text") or ""),
-        kind=str(custom.get("kind") or default_kind),
+        kind=kind,
         recipients=tuple(str(r) for r in custom.get("recipients") or ()),
         case_number=custom.get("case_number"),
         buttons=buttons,

@@ -16,13 +16,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from actions.texts import local_time as policy_local_time
+from actions.texts import severity_text
+from bot.kinds import Kind, traits_of
 from bot.messages import Outbound
 from bot.slack import interactive as ix
 from bot.slack import limits
 from bot.slack.limits import cut
 from bot.slack.mrkdwn import escape, escape_literal, escape_plain, mention
-from policy.calendar import local_time as policy_local_time
-from policy.severity import severity_label as policy_label
 
 NAME_CHARS = 200  # a name or ID on a card
 STATUS_LABELS = {
@@ -30,13 +31,6 @@ STATUS_LABELS = {
     "waiting_on_customer": "Waiting on customer",
     "resolution_proposed": "Resolution proposed",
     "closed": "Closed",
-}
-# Which policy action a requester-side question stands for (policy.contacts.ContactAction).
-CONTACT_ACTION_FOR_KIND = {
-    "case_summary": "open",
-    "offer_open_as_high": "open",
-    "ask_severity": "open",
-    "confirm_close": "close",
 }
 
 
@@ -68,9 +62,10 @@ def context_line(text: str) -> dict[str, Any]:
 
 
 def severity_label(value: int | None) -> str:
-    """The policy's own name for a level, e.g. "Severity 3 – Medium"."""
+    """The policy's own name for a level, e.g. "Severity 3 – Medium" (`severity_text`); a
+    value the policy doesn't know is shown as it is, escaped."""
     try:
-        return f"Severity {int(value)} – {policy_label(int(value))}" if value else "not set"
+        return severity_text(value or None)
     except ValueError:
         return escape(str(value))
 
@@ -87,7 +82,8 @@ def message(outbound: Outbound, *, owner_id: str, conversation_key: str) -> dict
     """chat.postMessage arguments (text + blocks) for one engine message."""
     text = escape_plain(outbound.text, limit=limits.SECTION_TEXT)
     blocks: list[dict[str, Any]] = [section(text)]
-    contact_action = CONTACT_ACTION_FOR_KIND.get(outbound.kind)
+    # The policy action its buttons stand for: who may press them (policy.contacts).
+    contact_action = traits_of(outbound.kind).contact_action
     if outbound.buttons:
         elements = []
         for index, button in enumerate(outbound.buttons[:5]):
@@ -109,7 +105,7 @@ def message(outbound: Outbound, *, owner_id: str, conversation_key: str) -> dict
             elif button.action_id == "cancel_case":
                 element["style"] = "danger"
             elements.append(element)
-        if outbound.kind == "case_summary":
+        if outbound.kind == Kind.CASE_SUMMARY:
             elements.append(severity_select())
         context = ix.block_context(owner_id=owner_id, conversation_key=conversation_key)
         blocks.append({"type": "actions", "block_id": context, "elements": elements})

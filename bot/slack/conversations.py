@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.engine.engine import STORE_DOWN
+from bot.kinds import Kind, traits_of
 from bot.messages import Audience, Outbound, SharedFile
 from bot.slack import blocks
 from bot.slack.context import SlackPart
@@ -32,30 +33,17 @@ IGNORED_SUBTYPES = frozenset(
         "ekm_access_denied",
     }
 )
-# Replies that show a message began something new rather than continuing the case.
-NEW_TOPIC_KINDS = frozenset(
-    {
-        "severity_suggestion",
-        "severity_question",
-        "several_issues",
-        "critical_phone",
-        "kb_answer",
-        "kb_no_answer",
-        "status",
-        "case_created",
-    }
-)
-
-# Replies that show the message answered the bot's own question (an intake step, a summary to
-# confirm, a question asked again): it was meant for the bot, not for a case's staff.
-ANSWERED_BOT_KINDS = frozenset({"ask_severity", "case_summary", "reask_pending"})
-ASKING_KIND_PREFIX = "utter_ask_"
 
 
 def answered_the_bot(replies: list[Outbound]) -> bool:
-    return any(
-        r.kind in ANSWERED_BOT_KINDS or r.kind.startswith(ASKING_KIND_PREFIX) for r in replies
-    )
+    """The message answered the bot's own question (an intake step, a summary to confirm, a
+    question asked again): it was meant for the bot, not for a case's staff."""
+    return any(traits_of(r.kind).answered_bot for r in replies)
+
+
+def began_something_new(replies: list[Outbound]) -> bool:
+    """The replies show the message began something new rather than continuing the case."""
+    return any(traits_of(r.kind).new_topic for r in replies)
 
 
 def from_a_bot(event: dict[str, Any], *, bot_user_id: str | None) -> bool:
@@ -151,11 +139,11 @@ class Conversations(SlackPart):
         """
         if not replies:
             return  # the engine dropped it: a retried delivery already handled (and relayed)
-        if not text.strip() or any(r.kind in NEW_TOPIC_KINDS for r in replies):
+        if not text.strip() or began_something_new(replies):
             return
         if answered_the_bot(replies):
             return  # an intake step: nothing to read from the store, nothing for staff
-        if any(r.audience is Audience.STAFF and r.kind != "staff_attachment" for r in replies):
+        if any(r.audience is Audience.STAFF and r.kind != Kind.STAFF_ATTACHMENT for r in replies):
             return  # the engine already told staff (an update, an escalation, a handoff)
         cases = self.store.cases.list_cases(  # the thread's index: one case read, at most
             requester_id=user_id,

@@ -16,6 +16,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.kinds import Kind, traits_of
 from bot.messages import Audience, Outbound, owed_item
 from bot.slack import blocks, staff_blocks
 from bot.slack.cards import REQUESTER, STAFF, CardIndex, CardRef
@@ -24,23 +25,6 @@ from bot.slack.places import Place
 
 log = logging.getLogger(__name__)
 
-# Engine answers to an actor that only the actor should see (ephemeral in Slack).
-PRIVATE_KINDS = frozenset(
-    {
-        "permission_denied",
-        "usage",
-        "invalid_case_number",
-        "case_not_found",
-        "case_closed",
-        "store_unavailable",
-        "store_error",
-        "not_your_question",
-        "nlu_timeout",
-    }
-)
-BROADCAST_KINDS = frozenset({"staff_escalation", "staff_case_closed"})
-FRESH_CARD_KINDS = frozenset({"staff_handoff", "case_created"})  # cards just posted as they are
-SILENT_KINDS = frozenset({"staff_reply_receipt"})  # the reply is already in the thread
 CARD_EVENT_TYPE = "supportbot_case_card"  # Slack message metadata naming the card's case
 CARD_LOOKBACK_SECONDS = 60.0  # a card is posted after its case exists; allow for clock skew
 CARD_LOOKUP_LIMIT = 200  # newest messages read when looking for a card that may exist
@@ -58,7 +42,7 @@ class Delivery:
         # Called with the requester's ID whenever one of their cases changed (App Home).
         self.on_case_change: Callable[[str], None] = lambda _user_id: None
         # Called with each outbox item the delivered messages belong to (bot.slack.outbox).
-        self.on_owed: Callable[[str], None] = lambda _item_id: None
+        self.on_owed: Callable[[str], object] = lambda _item_id: None
 
     @property
     def staff_channel(self) -> str:
@@ -87,6 +71,10 @@ class Delivery:
                     owed.append(item)
                 continue
             try:
+                # A new case's cards are posted as they are; a refusal changed nothing.
+                traits = traits_of(outbound.kind)  # an unknown kind is logged as an error
+                if outbound.case_number and not (traits.fresh_card or traits.private):
+                    changed.add(outbound.case_number)
                 self.deliver_one(outbound, origin=origin, owner_id=owner_id, actor_id=actor_id)
             except SlackApiError as error:
                 log.warning(
@@ -100,9 +88,6 @@ class Delivery:
                     type(error).__name__,
                     exc_info=True,
                 )
-            # A new case's cards are posted as they are; a refusal changed nothing.
-            if outbound.case_number and outbound.kind not in FRESH_CARD_KINDS | PRIVATE_KINDS:
-                changed.add(outbound.case_number)
         for number in sorted(changed):
             self.refresh_cards(number)
         for item in owed:
@@ -173,7 +158,7 @@ class Delivery:
         if place is None or not owner:
             log.warning("no place to deliver a %s message", outbound.kind)
             return
-        private = outbound.kind in PRIVATE_KINDS and actor_id and origin is not None
+        private = traits_of(outbound.kind).private and actor_id and origin is not None
         if private and key is None and not place.channel.startswith("D"):
             # A refusal answers only the person who tried; the rest of the thread never sees it.
             self.ephemeral(place, str(actor_id), outbound.text)
@@ -185,22 +170,23 @@ class Delivery:
 
     def _to_staff(self, outbound: Outbound, *, origin: Place | None, actor_id: str | None) -> None:
         channel = outbound.recipients[0] if outbound.recipients else self.staff_channel
-        if outbound.kind in SILENT_KINDS:
+        traits = traits_of(outbound.kind)
+        if traits.silent:
             return
-        if outbound.kind in PRIVATE_KINDS and actor_id:
+        if traits.private and actor_id:
             self.ephemeral(origin or Place(channel), actor_id, outbound.text)
             return
         card = self.cards.card(outbound.case_number, STAFF) if outbound.case_number else None
         payload = self._staff_notice(outbound)
         if card is not None:
-            if outbound.kind in BROADCAST_KINDS:
+            if traits.broadcast:
                 payload["reply_broadcast"] = True
             self.post(Place(card.channel, card.ts), payload)
             return
-        if outbound.kind == "critical_alert":
+        if outbound.kind == Kind.CRITICAL_ALERT:
             self._add_understanding(payload, origin)
         key = str(outbound.data.get("conversation_key") or "")
-        if outbound.kind == "staff_handoff_request" and key:
+        if outbound.kind == Kind.STAFF_HANDOFF_REQUEST and key:
             existing = self.cards.handoff_thread(key)
             if existing is not None:  # asked again: keep talking in the same staff thread
                 self.post(Place(existing.channel, existing.ts), payload)
@@ -219,7 +205,7 @@ class Delivery:
         """The message, with Approve/Decline when it is a requester's priority request."""
         payload = blocks.notice(outbound.text)
         requested = outbound.data.get("requested")
-        if outbound.kind == "staff_priority_request" and outbound.case_number and requested:
+        if outbound.kind == Kind.STAFF_PRIORITY_REQUEST and outbound.case_number and requested:
             payload["blocks"].append(
                 staff_blocks.priority_request_actions(
                     case_number=outbound.case_number, requested=str(requested)
@@ -329,7 +315,7 @@ class Delivery:
             else:
                 payload = blocks.notice(outbound.text)
             self.post(dm, payload)
-        if outbound.kind == "notify_contacts":
+        if outbound.kind == Kind.NOTIFY_CONTACTS:
             payload = blocks.notice(
                 "Report from an employee who is not a designated contact (no case was "
                 f"created; their designated contacts were notified): {outbound.text}"
