@@ -23,7 +23,7 @@ from spacy.pipeline import TextCategorizer
 from nlu.classifier import TrainingSettings, load_classifier, save_classifier, train_classifier
 from nlu.cues import CueGrammar, load_grammar
 from nlu.features import classifier_text
-from nlu.markup import clean_slack_text
+from nlu.markup import read_plain
 from nlu.paths import model_dir
 from nlu.training_data import CUES_FILE, Example, NluData, load_training_data
 
@@ -79,7 +79,9 @@ class NluModel:
 
 
 def featurise(text: str, cues: CueGrammar) -> str:
-    return classifier_text(clean_slack_text(text).text, cues)
+    """A training text as the classifiers see it, read as `NluService.parse` reads a message
+    (the corpus is already plain text: see `nlu.training_data`)."""
+    return classifier_text(read_plain(text).text, cues)
 
 
 def task_rows(examples: list[Example], task: str) -> tuple[list[str], list[str]]:

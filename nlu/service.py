@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from nlu.features import classifier_text
 from nlu.intents import choose_intent
 from nlu.issues import split_issues
 from nlu.kb import KbMatch, KnowledgeBase, load_entries
-from nlu.markup import clean_slack_text
+from nlu.markup import read_plain, without_lone_surrogates
 from nlu.model import DEFAULT_SEED, PROBLEM_INTENTS, NluModel, ProgressCallback, load_model
 from nlu.paths import kb_path
 from nlu.severity import SeverityReading, read_severity
@@ -27,14 +26,11 @@ __all__ = ["Deadline", "Entity", "KbMatch", "NluService", "ParseResult", "get_se
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT_CHARS = 20_000  # longer messages are read up to here; nothing else changes
 # Issues read one by one for the message's severity. Each costs about 0.5 ms (seven
 # classifiers), so a pasted list of 400 "- x is broken" lines took 300 ms; the intake reads
 # every later issue again on its own when it reaches it.
 MAX_ISSUES_READ = 10
 FALLBACK_INTENT = "nlu_fallback"
-# A lone surrogate (half of a UTF-16 pair) cannot be encoded, and spaCy encodes every token.
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass
@@ -110,9 +106,12 @@ class NluService:
 
         Past `deadline` (by default the service's budget from now) the parse stops and
         returns an `nlu_fallback` result with `timed_out` set, so one message cannot hold
-        up everyone else."""
-        text = text if isinstance(text, str) else str(text)
-        text = _SURROGATE.sub("\ufffd", text)  # one for one: entity offsets stay valid
+        up everyone else.
+
+        `text` is plain text: each adapter has already turned its channel's markup into
+        words, so nothing here reads Slack's (or any channel's) syntax. Entity offsets point
+        into `text`."""
+        text = without_lone_surrogates(text if isinstance(text, str) else str(text))
         deadline = self.deadline() if deadline is None else deadline
         try:
             return self._parse(text, dict(answers or {}), deadline)
@@ -128,10 +127,10 @@ class NluService:
             )
 
     def _parse(self, text: str, answers: dict[str, str], deadline: Deadline) -> ParseResult:
-        clean = clean_slack_text(text[:MAX_TEXT_CHARS])
+        clean = read_plain(text)
         if not clean.text.strip():
             return ParseResult(text, FALLBACK_INTENT, 0.0, None, "unknown", None, 0.0)
-        deadline.check("markup")
+        deadline.check("reading")
         cues = self._model.cues.find(clean.text, deadline=deadline)
         features = classifier_text(clean.text, self._model.cues, found=cues)
         deadline.check("features")
@@ -206,7 +205,8 @@ class NluService:
         return self._kb
 
     def answer(self, text: str) -> KbMatch | None:
-        clean = clean_slack_text(_SURROGATE.sub("\ufffd", str(text))[:MAX_TEXT_CHARS]).text
+        """The knowledge base's answer to a plain-text question, read as `parse` reads it."""
+        clean = read_plain(text).text
         return self._kb.answer(clean) if clean.strip() else None
 
 

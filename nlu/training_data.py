@@ -3,17 +3,23 @@
 The files under `nlu/data/train/` are the only thing the model learns from; `nlu/data/test/`
 is the held-out split that training never opens. Problem reports carry Rasa example metadata
 (`impact`, `workaround`, `severity`, `issues`) so the same files also annotate severity.
+
+The examples were written as Slack messages, and the NLU reads plain text, so each is read
+through Slack's markup rules on loading (`as_plain_text`), as the Slack adapter reads a message.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from nlu.markup import slack_to_plain
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TRAIN_DIR = DATA_DIR / "train"
@@ -153,6 +159,24 @@ def parse_entity_markup(annotated: str) -> tuple[str, tuple[AnnotatedEntity, ...
     return "".join(plain), tuple(entities)
 
 
+def as_plain_text(
+    text: str, entities: tuple[AnnotatedEntity, ...]
+) -> tuple[str, tuple[AnnotatedEntity, ...]]:
+    """An example written as a Slack message, as plain text with its entities moved along.
+
+    Every mention reads "@user", as the model has always seen mentions (the Slack adapter
+    names people; the handful of mentions in the corpus are not worth a retrained model)."""
+    plain = slack_to_plain(text)
+    if plain.text == text:
+        return text, entities
+    index = plain.source_index  # non-decreasing: characters keep their order
+    moved = tuple(
+        replace(entity, start=bisect_left(index, entity.start), end=bisect_left(index, entity.end))
+        for entity in entities
+    )
+    return plain.text, moved
+
+
 def _example_items(raw: Any) -> list[tuple[str, dict[str, Any]]]:
     if isinstance(raw, str):
         lines = [line.strip() for line in raw.splitlines()]
@@ -176,7 +200,7 @@ def load_file(path: Path, into: NluData) -> None:
         if "intent" in block:
             defaults = dict(block.get("metadata") or {})
             for annotated, metadata in _example_items(block.get("examples")):
-                text, entities = parse_entity_markup(annotated)
+                text, entities = as_plain_text(*parse_entity_markup(annotated))
                 labels = {**defaults, **metadata}
                 into.examples.append(Example(text, block["intent"], entities, labels))
         elif "synonym" in block:

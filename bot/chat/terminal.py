@@ -4,7 +4,9 @@
     [staff #C0STAFF] …         what support staff receive
     [notify U01AAA, U01BBB] …  whom else the assistant informs
 
-Buttons are listed as numbered choices; typing the number presses the button.
+Buttons are listed as numbered choices; typing the number presses the button. A typed line
+reaches the engine as plain text, as typed (`typed_text`): no channel's markup applies here, so
+":fire:" or "<b>" stays what it says.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ HELP = """Type a message as the person you chat as. Commands:
       priority low|medium|high|critical | decline (a priority request)
       restored platform|isolated | rca TEXT | summary TEXT | close | reopen
     e.g. /staff U0STAFF1 info CS-1001 Which site is affected?"""
+
+
+def typed_text(line: str) -> str:
+    """This adapter's normaliser: a typed line is plain text already, so only trimmed."""
+    return line.strip()
 
 
 class TerminalChat:
@@ -64,7 +71,7 @@ class TerminalChat:
         return 0
 
     def say(self, text: str) -> list[Outbound]:
-        stripped = text.strip()
+        stripped = typed_text(text)
         if stripped == "/help":
             self.out.write(HELP + "\n")
             return []

@@ -47,7 +47,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_ask(_args: argparse.Namespace) -> int:
     from nlu.kb import KnowledgeBase, load_entries
-    from nlu.markup import clean_slack_text
+    from nlu.markup import read_plain
     from nlu.paths import kb_path
 
     kb = KnowledgeBase(load_entries(kb_path()))
@@ -57,6 +57,6 @@ def run_ask(_args: argparse.Namespace) -> int:
             failed = True
             emit(request.to_dict())
             continue
-        match = kb.answer(clean_slack_text(request.text).text)
+        match = kb.answer(read_plain(request.text).text)  # plain text, as the service reads it
         emit({"text": request.text, "match": match.to_dict() if match else None})
     return 1 if failed else 0

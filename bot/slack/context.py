@@ -15,9 +15,10 @@ from bot.messages import Audience, Outbound
 from bot.slack import blocks
 from bot.slack.cards import CardIndex
 from bot.slack.delivery import Delivery
+from bot.slack.markup import plain_text
 from bot.slack.outbox import OutboxCourier
 from bot.slack.people import Gate, TimeZones
-from bot.slack.places import Place, plain_text
+from bot.slack.places import Place
 from bot.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,8 @@ class SlackPart:
         if not message.get("ts") or not channel:
             return
         first = (message.get("blocks") or [{}])[0]
-        shown = plain_text(str((first.get("text") or {}).get("text", "")), bot_user_id=None)
+        posted = str((first.get("text") or {}).get("text", ""))  # our own mrkdwn
+        shown = plain_text(posted, bot_user_id=None, directory=self.directory)
         try:
             self.client.chat_update(
                 channel=channel,

@@ -14,7 +14,8 @@ from bot.kinds import Kind, traits_of
 from bot.messages import Audience, Outbound, SharedFile
 from bot.slack import blocks
 from bot.slack.context import SlackPart
-from bot.slack.places import Place, place_of_message, plain_text, shared_files
+from bot.slack.markup import plain_text
+from bot.slack.places import Place, place_of_message, shared_files
 from bot.store.errors import StoreUnavailable
 from cases.vocabulary import ACTIVE_STATUS_VALUES
 
@@ -101,7 +102,9 @@ class Conversations(SlackPart):
         """One message event as one engine turn, answered where it was said."""
         place = place_of_message(event)
         user_id = str(event["user"])
-        text = plain_text(str(event.get("text", "")), bot_user_id=bot_user_id)
+        text = plain_text(
+            str(event.get("text", "")), bot_user_id=bot_user_id, directory=self.directory
+        )
         files = shared_files(event)
         self.converse(user_id=user_id, text=text, place=place, event_id=event_id, files=files)
 
@@ -178,7 +181,9 @@ class Conversations(SlackPart):
         if (refusal := self.gate.staff_only(user_id)) is not None:
             self.delivery.ephemeral(place, user_id, refusal.text)
             return
-        text = plain_text(str(event.get("text", "")), bot_user_id=bot_user_id)
+        text = plain_text(
+            str(event.get("text", "")), bot_user_id=bot_user_id, directory=self.directory
+        )
         if number is not None:
             replies = self.engine.staff_reply(number, user_id, text)
             self.delivery.deliver(replies, origin=place, owner_id=None, actor_id=user_id)

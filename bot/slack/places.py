@@ -1,4 +1,4 @@
-"""Where a conversation lives in Slack, and the text Slack sends us turned back into plain text.
+"""Where a conversation lives in Slack, and the files a message shares.
 
 A conversation key is the DM channel ("D123") or a channel thread ("C123:1700000000.0001");
 the engine keys its state on it and the adapter posts replies back to the same place.
@@ -6,8 +6,6 @@ the engine keys its state on it and the adapter posts replies back to the same p
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -90,12 +88,3 @@ def place_of_message(event: dict) -> Place:
     if event.get("channel_type") == "im" or channel.startswith("D"):
         return Place(channel=channel)
     return Place(channel=channel, thread_ts=event.get("thread_ts") or event.get("ts"))
-
-
-def plain_text(slack_text: str, *, bot_user_id: str | None) -> str:
-    """Slack's message text as the person typed it: no bot mention, entities decoded."""
-    text = str(slack_text or "")
-    if bot_user_id:
-        text = re.sub(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>", " ", text)
-    text = html.unescape(text)  # Slack sends &amp; &lt; &gt; for literal & < >
-    return " ".join(text.split()) if "\n" not in text else text.strip()

@@ -11,8 +11,9 @@ from typing import Any
 from bot.slack import blocks
 from bot.slack.context import SlackContext, SlackPart
 from bot.slack.conversations import Conversations
+from bot.slack.markup import plain_text
 from bot.slack.payloads import view_values
-from bot.slack.places import Place, plain_text
+from bot.slack.places import Place
 
 
 class Reports(SlackPart):
@@ -28,7 +29,8 @@ class Reports(SlackPart):
             self.open_report_modal(user_id=user_id, trigger_id=command["trigger_id"])
             return
         dm = Place(self.delivery.open_dm(user_id))
-        self.converse(user_id=user_id, text=plain_text(text, bot_user_id=None), place=dm)
+        plain = plain_text(text, bot_user_id=None, directory=self.directory)
+        self.converse(user_id=user_id, text=plain, place=dm)
 
     def open_report_modal(
         self, *, user_id: str, trigger_id: str, initial_text: str = "", source: str = ""
@@ -45,7 +47,7 @@ class Reports(SlackPart):
             self.delivery.ephemeral(self._container_place(body), user_id, refusal.text)
             return
         message = body.get("message") or {}
-        text = plain_text(str(message.get("text", "")), bot_user_id=None)
+        text = plain_text(str(message.get("text", "")), bot_user_id=None, directory=self.directory)
         source = f"{(body.get('channel') or {}).get('id', '')}:{message.get('ts', '')}"
         self.open_report_modal(
             user_id=user_id, trigger_id=body["trigger_id"], initial_text=text, source=source

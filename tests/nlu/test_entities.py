@@ -1,12 +1,12 @@
-"""Entity rules: normalised values, UUID roles by context, offsets through Slack markup."""
+"""Entity rules: normalised values, UUID roles by context, corpus offsets through Slack markup."""
 
 from __future__ import annotations
 
 import pytest
 
 from nlu.entities import EntityExtractor
-from nlu.markup import clean_slack_text
-from nlu.training_data import load_training_data
+from nlu.markup import slack_to_plain
+from nlu.training_data import AnnotatedEntity, as_plain_text, load_training_data
 
 ORG = "6d1c2b8e-4f3a-4b5e-9c7d-1a2b3c4d5e6f"
 CONVERSATION = "9b1d7e22-40a3-4c5f-8e61-77d0c2a9b4e5"
@@ -56,13 +56,22 @@ def test_malformed_ids_are_not_entities(extractor: EntityExtractor) -> None:
     assert values(extractor, "case 12", "case_number") == []
 
 
-def test_slack_markup_is_cleaned_but_offsets_survive() -> None:
+def test_slack_rules_keep_offsets_for_the_corpus() -> None:
+    """The corpus was written as Slack messages: read with Slack's rules (mentions as "@user",
+    as the model always saw them), every character still knows where it came from."""
     original = "<@U123ABC> see <#C42|ops> and <https://x.example/a|the runbook> :fire: &amp; go"
-    clean = clean_slack_text(original)
-    assert clean.text == "@user see #ops and the runbook & go"
+    clean = slack_to_plain(original)
+    assert " ".join(clean.text.split()) == "@user see #ops and the runbook & go"
     start = clean.text.index("runbook")
     begin, end = clean.original_span(start, start + len("runbook"))
     assert original[begin:end] == "runbook"
+
+
+def test_a_corpus_example_keeps_its_entities_through_slack_markup() -> None:
+    written = "<!here> :fire: the Orlando site is down"
+    site = AnnotatedEntity("site", "Orlando", written.index("Orlando"), written.index(" site"))
+    text, (moved,) = as_plain_text(written, (site,))
+    assert text.startswith("@here ") and text[moved.start : moved.end] == "Orlando"
 
 
 @pytest.mark.parametrize(

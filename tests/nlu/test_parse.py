@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.slack.markup import plain_text
+from nlu.markup import read_plain
 from nlu.service import NluService
 
 CRITICAL = "the whole contact center is down, no agent can take any calls :fire:"
@@ -108,11 +110,15 @@ def test_one_long_description_is_one_issue(service: NluService) -> None:
     assert result.issues == 1
 
 
-def test_entity_offsets_point_into_the_original_slack_text(service: NluService) -> None:
-    text = (
+def test_entity_offsets_point_into_the_text_the_slack_adapter_hands_over(
+    service: NluService,
+) -> None:
+    slack_text = (
         "<@U02BOT> :fire: <https://status.example.com|status> org id "
         "6d1c2b8e-4f3a-4b5e-9c7d-1a2b3c4d5e6f, about 40 agents, case #1042"
     )
+    text = plain_text(slack_text, bot_user_id="U02BOT")
+    assert text.startswith("status org id ")
     result = service.parse(text)
     by_name = {entity.entity: entity for entity in result.entities}
     org = by_name["org_id"]
@@ -120,6 +126,13 @@ def test_entity_offsets_point_into_the_original_slack_text(service: NluService) 
     assert by_name["affected_users"].value == "40"
     case = by_name["case_number"]
     assert (case.value, text[case.start : case.end]) == ("CS-1042", "case #1042")
+
+
+def test_the_nlu_reads_no_channels_markup() -> None:
+    """Slack's syntax is the Slack adapter's business: typed elsewhere, it is just text."""
+    typed = "<@U123> said :fire: &amp; <b>bold</b> at <https://x.example|x>"
+    assert read_plain(typed).text == typed
+    assert read_plain("so   slow!!!!!!").text == "so slow!!!"  # channel-neutral folding stays
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from bot.engine.inputs import MAX_MESSAGE_CHARS, clean
 from nlu.budget import Deadline
 from nlu.issues import split_issues
-from nlu.markup import clean_slack_text
+from nlu.markup import read_plain, slack_to_plain
 from nlu.model import PROBLEM_INTENTS
 from nlu.service import NluService
 
@@ -128,7 +128,7 @@ def test_any_message_parses_to_a_well_formed_result(service: NluService, text: s
 def test_each_issue_is_made_of_the_messages_own_words(text: str) -> None:
     """Splitting cuts and rejoins the message; it never invents or garbles a word (it only
     drops a trailing comma or conjunction and adds the full stop a cut sentence lost)."""
-    clean_text = clean_slack_text(text).text
+    clean_text = read_plain(text).text
     for span in split_issues(clean_text):
         assert span == span.strip()
         for word in span.split():
@@ -139,10 +139,13 @@ def test_each_issue_is_made_of_the_messages_own_words(text: str) -> None:
 @_examples
 @given(messages)
 def test_cleaned_markup_maps_every_character_back_to_the_message(text: str) -> None:
-    cleaned = clean_slack_text(text)
-    assert len(cleaned.source_index) == len(cleaned.text)
-    assert all(0 <= index < len(text) for index in cleaned.source_index)
-    assert list(cleaned.source_index) == sorted(cleaned.source_index)
+    """Both readings: the NLU's of plain text, and Slack's rules (the Slack adapter's and
+    the corpus's)."""
+    for cleaned in (read_plain(text), read_plain(slack_to_plain(text).text), slack_to_plain(text)):
+        source = cleaned.original
+        assert len(cleaned.source_index) == len(cleaned.text)
+        assert all(0 <= index < len(source) for index in cleaned.source_index)
+        assert list(cleaned.source_index) == sorted(cleaned.source_index)
 
 
 @settings(FUZZ, max_examples=500)

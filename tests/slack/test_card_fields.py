@@ -211,9 +211,9 @@ def test_a_forged_severity_in_the_title_stays_inside_its_field_on_the_app_home(
 def test_each_mrkdwn_control_character_in_an_answer_is_escaped_on_the_card(
     slack, fake_slack
 ) -> None:
-    impact = (
+    impact = (  # as Slack sends what was typed: "> since Monday & <!here> it got worse"
         "Supervisors see *all* queues _twice_, ~half~ of `queue_stats` are wrong\n"
-        "> since Monday & <!here> it got worse"
+        "&gt; since Monday &amp; &lt;!here&gt; it got worse"
     )
     staff, _requester = open_case_with(slack, report=REPORT, impact=impact)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from threading import Barrier
 
 from bot.directory import load_directory
@@ -57,11 +57,12 @@ def written_by_a_replica_that_died(store) -> str:  # type: ignore[no-untyped-def
 
 
 def given_back(store, item_id: str, *, attempts: int = 1) -> None:  # type: ignore[no-untyped-def]
-    """Wait (bounded) until the turn's failed attempt returned the item to the outbox."""
+    """Wait (bounded) until the turn's failed attempt returned the item to the outbox: its
+    lease released (the item is due again some time), not merely claimed."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        item = store.outbox.get(item_id)
-        if item is not None and item.attempts >= attempts:
+        returned = store.outbox.due(datetime.now(UTC) + timedelta(days=1))
+        if any(i.item_id == item_id and i.attempts >= attempts for i in returned):
             return
         time.sleep(0.02)
     raise AssertionError(f"{item_id} was never given back")

@@ -9,6 +9,7 @@ def test_a_refused_look_up_of_another_orgs_case_refreshes_none_of_its_cards(
     slack, fake_slack
 ) -> None:
     number, _card = open_case(slack)
+    assert slack.app.listener_pool.drain(timeout=30)  # the case's own updates are all done
     updates = len(fake_slack.calls_to("chat.update"))
     homes = len(fake_slack.calls_to("views.publish"))
 

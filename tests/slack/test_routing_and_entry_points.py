@@ -36,9 +36,12 @@ def test_slack_markup_in_user_text_never_pings_or_links(slack, fake_slack, store
         assert "<!channel>" not in rendered
         assert "<@U0STAFF1>" not in rendered
         assert "<https://evil.example|click here>" not in rendered
-        assert "&lt;!channel&gt;" in rendered  # still readable as what was typed
-        assert "@\u2060here" in rendered
-        assert "https\u2060://evil.example" in rendered
+        # Read as plain text on the way in (bot/slack/markup.py), then escaped on the way out.
+        assert (
+            "@\u2060channel @Sam Support click here (https\u2060://evil.example) @\u2060here"
+            in rendered
+        )
+        assert "https\u2060://evil.example" in rendered  # where the link goes stays visible
 
 
 def test_critical_goes_to_the_phone_and_alerts_staff(slack, fake_slack, store, nlu) -> None:
