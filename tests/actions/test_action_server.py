@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from bot.dialogue import DOMAIN_PATH
-from tests.conversations.conftest import NLU_CACHE, nlu_service  # noqa: F401 (fixture)
+from tests.support.nlu import reuse_trained_nlu
 
 SUPPORTBOT = Path(sys.executable).with_name("supportbot")
 
@@ -76,14 +76,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def server_with_nlu(
-    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
-) -> Iterator[str]:
-    """A server whose data dir reuses the session's trained NLU, so it parses texts at once."""
-    request.getfixturevalue("nlu_service")  # trains the shared model once, if need be
-    data_dir = tmp_path_factory.mktemp("actions-nlu-data")
-    for name in ("nlu-model", "embeddings"):
-        (data_dir / name).symlink_to(NLU_CACHE / name)
+def server_with_nlu(tmp_path_factory: pytest.TempPathFactory, nlu_service: Any) -> Iterator[str]:
+    """A server whose data dir links this run's trained NLU, so it parses texts at once."""
+    data_dir = reuse_trained_nlu(tmp_path_factory.mktemp("actions-nlu-data"))
     with serving(data_dir) as base:
         yield base
 

@@ -1,13 +1,13 @@
 """End-to-end conversations: the real NLU, a temporary SQLite store, the sample directory.
 
 Every test talks through `Engine.handle`, the same entry the terminal chat and the Slack
-adapter use. The NLU model is trained once per machine into a cache directory and loaded
-once per test session.
+adapter use. The NLU is the run's trained service (`nlu_service`, tests/conftest.py), built
+once per test session; tests that start `supportbot` link it into their data dir with
+`tests.support.nlu.reuse_trained_nlu`.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,26 +18,6 @@ from bot.directory import load_directory
 from bot.engine import Engine
 from bot.messages import Audience, Inbound, Outbound
 from bot.store.factory import open_store
-
-REPO = Path(__file__).resolve().parents[2]
-NLU_CACHE = REPO / ".pytest_cache" / "supportbot-nlu"
-
-
-@pytest.fixture(scope="session")
-def nlu_service() -> Any:
-    """The trained NLU, built into a cache shared by test runs (rebuilt when data changes)."""
-    get_service = pytest.importorskip("nlu.service", reason="the NLU has not landed").get_service
-    previous = os.environ.get("SUPPORTBOT_DATA_DIR")
-    os.environ["SUPPORTBOT_DATA_DIR"] = str(NLU_CACHE)
-    try:
-        service = get_service()
-        service.parse("warm up")
-    finally:
-        if previous is None:
-            os.environ.pop("SUPPORTBOT_DATA_DIR", None)
-        else:
-            os.environ["SUPPORTBOT_DATA_DIR"] = previous
-    return service
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conversations.conftest import NLU_CACHE
+from tests.support.nlu import reuse_trained_nlu
 
 SUPPORTBOT = Path(sys.executable).with_name("supportbot")
 
@@ -24,13 +24,6 @@ def chat(args: list[str], lines: list[str], data_dir: Path) -> subprocess.Comple
         env=env,
         timeout=300,
     )
-
-
-def reuse_trained_nlu(data_dir: Path) -> None:
-    """Point a fresh data dir at the session's trained model and knowledge-base vectors."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("nlu-model", "embeddings"):
-        (data_dir / name).symlink_to(NLU_CACHE / name)
 
 
 def test_scripted_chat_creates_a_case_that_survives_a_restart(nlu_service, tmp_path) -> None:

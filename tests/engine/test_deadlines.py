@@ -21,10 +21,15 @@ def test_staff_are_reminded_30_minutes_before_the_response_is_due(nlu, talk, eng
     assert engine.run_timers(MONDAY_0900_CHICAGO) == []  # fires once
 
 
-def test_no_reminder_once_a_person_has_acknowledged(nlu, talk, engine) -> None:
+def test_no_reminder_once_a_person_has_acknowledged(nlu, talk, engine, store) -> None:
     number = open_case(nlu, talk)
-    engine.staff_take(number, "U0STAFF1")
+    [reminder] = store.timers.due(MONDAY_0900_CHICAGO)  # the reminder the take must silence
+    assert reminder.payload["kind"] == "response_reminder"
+    assert reminder.payload["case_number"] == number
+    by_kind(engine.staff_take(number, "U0STAFF1"), "staff_took_case")
+    assert store.cases.get_case(number).acknowledged_at is not None
     assert engine.run_timers(MONDAY_0900_CHICAGO) == []
+    assert store.timers.due(MONDAY_0900_CHICAGO) == []  # it came due and was dropped, unsent
 
 
 def test_an_unanswered_question_gets_a_notice_then_closes(nlu, talk, engine, clock, store):  # type: ignore[no-untyped-def]

@@ -18,8 +18,8 @@ from bot.messages import Audience, Inbound, Outbound
 from bot.store.redis_store import RedisStore
 from bot.store.sqlite import SqliteStore
 from tests.engine.conftest import FRIDAY_AFTERNOON_UTC, by_kind
-from tests.faults.intake import REPORT, conversation, engine_on, walk_to_summary
-from tests.store.conftest import redis_backend
+from tests.support.intake import REPORT, conversation, engine_on, walk_to_summary
+from tests.support.stores import redis_backend
 
 MAX_ROUND_TRIPS_PER_TURN = 3
 MAX_ROUND_TRIPS_PER_INTAKE = 15

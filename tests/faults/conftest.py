@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.redis_server import RedisServer
+from tests.support.redis_server import RedisServer
 
 
 @pytest.fixture

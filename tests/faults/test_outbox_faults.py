@@ -23,9 +23,10 @@ from bot.engine import Engine
 from bot.engine.engine import TURN_LOCK_TTL_SECONDS
 from bot.slack import SlackSettings, create_app
 from bot.store.redis_store import RedisStore
-from tests.faults.intake import IMPACT, REPORT, scripted_nlu
-from tests.faults.redis_server import RedisServer
-from tests.slack.conftest import (
+from tests.support.fake_slack.server import FakeSlack
+from tests.support.intake import IMPACT, REPORT, scripted_nlu
+from tests.support.redis_server import RedisServer
+from tests.support.slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
     WEDNESDAY_MORNING_CHICAGO,
@@ -34,7 +35,6 @@ from tests.slack.conftest import (
     staff_cards,
     text_of,
 )
-from tests.slack.fake_slack.server import FakeSlack
 
 CHANNEL = "C0GENERAL"
 CONTACTS = ("U01AAA", "U01BBB", "U02AAA", "U02BBB", "U03AAA", "U03BBB")

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from bot.store.redis_store import RedisStore
-from tests.engine.conftest import Parse, by_kind, texts
-from tests.faults.intake import conversation, engine_on, scripted_nlu, walk_to_summary
-from tests.faults.redis_server import RedisServer
+from tests.support.engine import Parse, by_kind, texts
+from tests.support.intake import conversation, engine_on, scripted_nlu, walk_to_summary
+from tests.support.redis_server import RedisServer
 
 TRY_AGAIN = "try again"
 

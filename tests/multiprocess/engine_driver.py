@@ -49,7 +49,7 @@ def _replica(
     url: str, namespace: str, plan: ReplicaPlan, barrier: Barrier, queue: Any, replica: int
 ) -> None:
     from bot.store.redis_store import RedisStore
-    from tests.faults.intake import conversation, engine_on, walk_to_summary
+    from tests.support.intake import conversation, engine_on, walk_to_summary
 
     store = RedisStore(url, namespace=namespace)
     engine = engine_on(store)

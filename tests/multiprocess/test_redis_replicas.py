@@ -15,7 +15,6 @@ import pytest
 from bot.store.errors import VersionConflict
 from bot.store.redis_admin import delete_namespace, unique_namespace
 from bot.store.redis_store import RedisStore
-from tests.faults.intake import conversation, engine_on, walk_to_summary
 from tests.multiprocess.engine_driver import (
     INTAKE_TO_SUMMARY,
     ReplicaPlan,
@@ -23,7 +22,8 @@ from tests.multiprocess.engine_driver import (
     replica_context,
     run_replicas,
 )
-from tests.store.conftest import NOW, REDIS_TEST_URL, make_draft
+from tests.support.intake import conversation, engine_on, walk_to_summary
+from tests.support.stores import NOW, REDIS_TEST_URL, make_draft
 
 REPLICAS = 3
 

@@ -1,39 +1,30 @@
-"""The NLU model is trained once per test session, into pytest's cache keyed by fingerprint.
+"""While an NLU test runs, `SUPPORTBOT_DATA_DIR` points at the run's NLU data directory.
 
-`SUPPORTBOT_DATA_DIR` points at that cache only while an NLU test runs, so tests in other
-folders never see it.
+The model is trained once per run, into that directory, by the `nlu_service` fixture of
+tests/conftest.py; `service` is that same service. Tests in other folders never see the
+variable set (tests/conftest.py sets it for a test only where it is needed).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from nlu.paths import DATA_DIR_ENV
-from nlu.service import NluService, build_service
-
-
-@pytest.fixture(scope="session")
-def nlu_cache_dir(request: pytest.FixtureRequest) -> Path:
-    """A data dir whose `nlu-model/<fingerprint>/` survives between runs; KB files do not."""
-    directory = Path(request.config.cache.mkdir("supportbot-nlu"))
-    (directory / "kb" / "faq.json").unlink(missing_ok=True)
-    return directory
+from nlu.service import NluService
 
 
 @pytest.fixture(autouse=True)
-def nlu_data_dir(nlu_cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv(DATA_DIR_ENV, str(nlu_cache_dir))
-    yield nlu_cache_dir
+def nlu_data_dir_env(nlu_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Only the variable: the model is built there when a test first asks for `service`."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(nlu_data_dir))
+    return nlu_data_dir
 
 
 @pytest.fixture(scope="session")
-def service(nlu_cache_dir: Path) -> NluService:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(DATA_DIR_ENV, str(nlu_cache_dir))
-        return build_service()
+def service(nlu_service: NluService) -> NluService:
+    return nlu_service
 
 
 @pytest.fixture

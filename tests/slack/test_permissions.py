@@ -118,9 +118,16 @@ def test_garbage_button_values_change_nothing(slack, fake_slack, store) -> None:
 
 
 def test_unknown_people_get_an_answer_and_nothing_is_created(slack, fake_slack, store) -> None:
+    """A DM goes through the engine, which answers a stranger that it cannot find them."""
     slack.dm("U09NOBODY", REPORT)
-    answer = last_post(slack, channel="D09NOBODY", containing="")
-    assert "directory" in answer["text"] or "don't know" in answer["text"]
+    last_post(slack, channel="D09NOBODY", containing="I can't find you in the directory")
+    answers = [c for c in fake_slack.calls_to("chat.postMessage") if c["channel"] == "D09NOBODY"]
+    assert [c["text"] for c in answers] == [
+        "I can't find you in the directory of organizations, so I can't open or look up cases "
+        "for you. Please ask your Slack admin to add you to the support directory."
+    ]
+    posted = {c["channel"] for c in fake_slack.calls_to("chat.postMessage")}
+    assert posted == {"D09NOBODY"}  # no staff card, no contact notified
     assert store.cases.list_cases() == []
 
 

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from tests.slack.conftest import BOT_TOKEN, REPORT, SIGNING_SECRET, SlackDriver, sign
+from tests.support.nlu import reuse_trained_nlu
 
 SUPPORTBOT = Path(sys.executable).with_name("supportbot")
 
@@ -39,7 +40,10 @@ def test_serve_http_answers_health_and_events_then_stops_on_sigterm(
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": fake_slack.url,
-    }  # the NLU model stays in the usual data dir (built once); the store goes to tmp_path
+        # The NLU reads this run's trained model (linked, not trained again and never the
+        # user's data dir); the store goes to --data-dir.
+        "SUPPORTBOT_DATA_DIR": str(reuse_trained_nlu(tmp_path / "nlu-data")),
+    }
     env.pop("REDIS_URL", None)
     process = subprocess.Popen(
         [

@@ -13,7 +13,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.faults.redis_server import free_port
+from tests.support.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,9 +14,9 @@ from bot.store.factory import open_store
 from bot.store.redis_admin import delete_namespace, namespace_keys, unique_namespace
 from bot.store.redis_store import RedisStore
 from cases.vocabulary import ACTIVE_STATUS_VALUES
-from tests.faults.redis_server import free_port
 from tests.store.conftest import NOW, REDIS_TEST_URL, make_draft
 from tests.store.test_case_queries import assert_every_query_pages
+from tests.support.redis_server import free_port
 
 
 @pytest.fixture
