@@ -118,7 +118,7 @@ def test_entity_offsets_point_into_the_text_the_slack_adapter_hands_over(
         "6d1c2b8e-4f3a-4b5e-9c7d-1a2b3c4d5e6f, about 40 agents, case #1042"
     )
     text = plain_text(slack_text, bot_user_id="U02BOT")
-    assert text.startswith("status org id ")
+    assert text.startswith("status (https://status.example.com) org id ")
     result = service.parse(text)
     by_name = {entity.entity: entity for entity in result.entities}
     org = by_name["org_id"]
