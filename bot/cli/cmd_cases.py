@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli.errors import UsageError
+from bot.cli.options import add_store_options
 from bot.store.base import CaseStore, Store
 from bot.store.codec import audit_to_dict, case_to_dict
 from bot.store.errors import InvalidCaseNumber, InvalidInput, StoreUnavailable
@@ -68,13 +69,13 @@ def register(subparsers: Any) -> None:
         help="the newest cases first (with --limit: the N newest)",
     )
     listing.add_argument("--json", action="store_true", help="print JSON (one array)")
-    _add_common(listing)
+    add_store_options(listing)
     listing.set_defaults(handler=run_list)
 
     show = actions.add_parser("show", help="one case and its audit trail")
     show.add_argument("number", metavar="NUMBER", help="case number, e.g. CS-1001")
     show.add_argument("--json", action="store_true", help="print JSON")
-    _add_common(show)
+    add_store_options(show)
     show.set_defaults(handler=run_show)
 
 
@@ -102,34 +103,36 @@ def _count(text: str) -> int:
     return value
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data-dir", type=Path, default=None, help="store directory (default: SUPPORTBOT_DATA_DIR)"
-    )
-    parser.add_argument(
-        "--contacts",
-        type=Path,
-        default=None,
-        help="directory file (default: SUPPORTBOT_CONTACTS, else the shipped sample)",
-    )
-
-
 def _print_help(parser: argparse.ArgumentParser) -> int:
     parser.print_help()
     return 2
 
 
 # redis-py loads OpenTelemetry's SDK when it is installed (rasa-sdk brings it along) to offer
-# metrics nobody here turns on: 0.1 s of a `cases` command's start. A short-lived process
-# that never runs the assistant marks it absent before the Redis client is imported.
+# metrics nobody here turns on: 0.1 s of a `cases` command's start.
 UNUSED_BY_CASE_COMMANDS = "opentelemetry"
 
 
 @contextmanager
-def _opened(args: argparse.Namespace) -> Iterator[Store]:
-    sys.modules.setdefault(UNUSED_BY_CASE_COMMANDS, None)  # type: ignore[arg-type]
+def _without_unused_telemetry() -> Iterator[None]:
+    """While the store (and so the Redis client) is first imported, OpenTelemetry reads as
+    absent; afterwards it is importable again, for anything else in the same process."""
+    if UNUSED_BY_CASE_COMMANDS in sys.modules:
+        yield
+        return
+    sys.modules[UNUSED_BY_CASE_COMMANDS] = None  # type: ignore[assignment]
     try:
-        store = open_store(data_dir=args.data_dir)
+        yield
+    finally:
+        if sys.modules.get(UNUSED_BY_CASE_COMMANDS, "") is None:
+            del sys.modules[UNUSED_BY_CASE_COMMANDS]
+
+
+@contextmanager
+def _opened(args: argparse.Namespace) -> Iterator[Store]:
+    try:
+        with _without_unused_telemetry():
+            store = open_store(data_dir=args.data_dir)
     except StoreUnavailable as error:
         raise _StoreDown(str(error)) from None
     try:

@@ -3,6 +3,7 @@ spaCy or Slack (issue 13); every subcommand is still listed and still has its he
 
 from __future__ import annotations
 
+import os
 import pkgutil
 import re
 import subprocess
@@ -12,9 +13,11 @@ import pytest
 
 import bot.cli
 from bot.cli.main import build_parser
+from bot.store.redis_admin import unique_namespace
+from tests.support.stores import REDIS_TEST_URL
 
 HEAVY = {"spacy", "thinc", "numpy", "slack_bolt", "slack_sdk", "nlu"}
-SUBCOMMANDS = {"actions", "cases", "chat", "kb", "nlu", "policy", "serve", "train"}
+SUBCOMMANDS = {"actions", "cases", "chat", "kb", "nlu", "policy", "report", "serve", "train"}
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -53,3 +56,23 @@ def test_each_subcommand_still_has_its_help(
         build_parser().parse_args([command, "--help"])
     assert exit_.value.code == 0
     assert f"usage: supportbot {command}" in capsys.readouterr().out
+
+
+def test_a_cases_command_leaves_opentelemetry_importable_for_the_rest_of_the_process() -> None:
+    """`cases` keeps redis-py from loading the telemetry SDK, only while the store opens."""
+    code = (
+        "from bot.cli.main import main; main(['cases', 'list']); "
+        "import redis.observability.providers as p; import opentelemetry.sdk.metrics; "
+        "print(p.OTEL_AVAILABLE)"
+    )
+    url = f"{REDIS_TEST_URL}?namespace={unique_namespace()}"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "REDIS_URL": url},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"
