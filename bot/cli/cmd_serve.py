@@ -22,26 +22,37 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=(
             "Serve the assistant in Slack. --socket needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN; "
             "--http PORT needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET and serves "
-            "/slack/events and /healthz. SLACK_API_URL points the Web API client elsewhere; "
-            "REDIS_URL selects the Redis store."
+            "/slack/events, /healthz and /metrics (Prometheus); --socket --metrics-port N "
+            "serves /metrics and /healthz on 127.0.0.1:N. SLACK_API_URL points the Web API "
+            "client elsewhere; REDIS_URL selects the Redis store."
         ),
     )
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--socket", action="store_true", help="connect with Socket Mode")
     mode.add_argument("--http", metavar="PORT", help="listen for HTTP requests on PORT")
     parser.add_argument("--host", default="0.0.0.0", help="HTTP address (default: 0.0.0.0)")
+    parser.add_argument(
+        "--metrics-port",
+        metavar="PORT",
+        help="with --socket: serve /metrics and /healthz on this port",
+    )
+    parser.add_argument(
+        "--metrics-host",
+        default="127.0.0.1",
+        help="address for --metrics-port (default: 127.0.0.1)",
+    )
     parser.add_argument("--contacts", metavar="FILE", help="directory file (default: sample)")
     parser.add_argument("--data-dir", metavar="DIR", help="store directory (default: user data)")
     parser.set_defaults(handler=run)
 
 
-def parse_port(value: str) -> int:
+def parse_port(value: str, option: str = "--http") -> int:
     try:
         port = int(value)
     except ValueError:
-        raise UsageError(f"--http needs a port number, got {value!r}") from None
+        raise UsageError(f"{option} needs a port number, got {value!r}") from None
     if not 0 <= port <= 65535:
-        raise UsageError(f"--http port must be 0-65535, got {port}")
+        raise UsageError(f"{option} port must be 0-65535, got {port}")
     return port
 
 
@@ -61,6 +72,11 @@ def run(args: argparse.Namespace) -> int:
 
     mode = "socket" if args.socket else "http"
     port = parse_port(args.http) if mode == "http" else 0
+    metrics_port = None
+    if args.metrics_port is not None:
+        if mode != "socket":
+            raise UsageError("--metrics-port is for --socket; HTTP mode serves /metrics itself")
+        metrics_port = parse_port(args.metrics_port, "--metrics-port")
     try:
         settings = SlackSettings.from_env(mode=mode)
     except SettingsError as error:
@@ -90,7 +106,18 @@ def run(args: argparse.Namespace) -> int:
                 f"cannot listen on {args.host}:{port}: {error.strerror or error}"
             ) from None
     else:
-        serving.serve_socket(app, settings)
+        metrics_server = None
+        if metrics_port is not None:
+            try:
+                metrics_server = serving.start_metrics_server(
+                    app, store, host=args.metrics_host, port=metrics_port
+                )
+            except OSError as error:
+                raise UsageError(
+                    f"cannot listen on {args.metrics_host}:{metrics_port}: "
+                    f"{error.strerror or error}"
+                ) from None
+        serving.serve_socket(app, settings, metrics_server=metrics_server)
     return 0
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from actions.runtime import Services, bound
 from actions.understanding import to_parse_data
+from bot import metrics
 from bot.directory.models import Directory
 from bot.engine.attachments import FileDesk
 from bot.engine.case_reply import gate_case_reply, replied_case
@@ -26,6 +27,7 @@ from bot.engine.timers import TimerDesk
 from bot.engine.tracker import DialogueState
 from bot.engine.zones import case_zone
 from bot.messages import Audience, Inbound, Outbound
+from bot.metrics import Metrics
 from bot.store.base import Store, Turn
 from bot.store.errors import LockNotAcquired, StoreError, StoreUnavailable, VersionConflict
 from nlu.budget import NluTimedOut
@@ -122,7 +124,8 @@ class Engine:
             domain=self.domain, rules=rules or load_rules(), executor=build_executor()
         )
         self.staff = StaffDesk(port=self)
-        self.timers = TimerDesk(port=self)
+        self.metrics = Metrics()  # this engine's own registry: served on /metrics
+        self.timers = TimerDesk(port=self, metrics=self.metrics)
         self.files = FileDesk(port=self)
 
     @property
@@ -149,6 +152,7 @@ class Engine:
                 f"read only the first {MAX_MESSAGE_CHARS:,}. Attach logs to the case instead.",
                 "truncated",
             )
+        started = self.metrics.started()
         try:
             # Lock + de-duplication + load in one step, the turn's write + unlock in another.
             turn = self.store.turns.begin(
@@ -159,25 +163,38 @@ class Engine:
                 dedup_ttl_seconds=DEDUP_TTL_SECONDS,
             )
             if turn is None:
+                self.metrics.turn_ended(metrics.DROPPED_RETRY, started)
                 return []  # a redelivered event: handled the first time
             try:
-                return prefix + await self._turn(inbound, cleaned.text, turn)
+                answered = prefix + await self._turn(inbound, cleaned.text, turn)
+                self.metrics.turn_ended(metrics.ANSWERED, started)
+                return answered
             finally:
                 self.store.turns.abandon(turn)  # releases the lock unless the turn finished
-        except LockNotAcquired:
+        except LockNotAcquired as error:
+            self.metrics.store_error(error)
+            self.metrics.turn_ended(metrics.BUSY, started)
             return _reply(BUSY, "busy")
         except NluTimedOut:
+            self.metrics.turn_ended(metrics.NLU_TIMEOUT, started)
             log.warning("reading a message timed out in %s", inbound.conversation_key)
             return _reply(NLU_TIMEOUT, "nlu_timeout")
-        except StoreUnavailable:
+        except StoreUnavailable as error:
+            self.metrics.store_error(error)
+            self.metrics.turn_ended(metrics.STORE_DOWN, started)
             log.warning("store unavailable during a turn of %s", inbound.conversation_key)
             return _reply(STORE_DOWN, "store_unavailable")
-        except VersionConflict:
+        except VersionConflict as error:
+            self.metrics.store_error(error)
+            self.metrics.turn_ended(metrics.CONFLICT, started)
             return _reply(CONFLICT, "conflict")
         except StoreError as error:
+            self.metrics.store_error(error)
+            self.metrics.turn_ended(metrics.REFUSED, started)
             log.warning("store refused a change: %s", error)
             return _reply(f"I couldn't do that: {error}. Nothing was changed.", "store_error")
         except Exception as error:
+            self.metrics.turn_ended(metrics.ERROR, started)
             # The stack trace goes to the log (ERROR), never to the chat user.
             log.error(
                 "turn failed in %s: %s",
@@ -248,7 +265,9 @@ class Engine:
         parsed = parsed or command_parse(text)
         if parsed is not None:
             return {**parsed, "from_button": True}
+        parse_started = self.metrics.started()
         result = self.nlu.parse(text)
+        self.metrics.nlu_parsed(parse_started)
         if getattr(result, "timed_out", False):
             # Nothing was understood: raised before the turn records or changes anything.
             raise NluTimedOut(len(text))
@@ -292,6 +311,7 @@ class Engine:
         try:
             return self.timers.run_due(now)
         except StoreError as error:
+            self.metrics.store_error(error)
             log.warning("timers not run: %s", type(error).__name__)
             return []
 

@@ -22,6 +22,7 @@ from actions.runtime import bound
 from actions.texts import local_time, severity_text
 from bot.engine.desk_port import DeskPort
 from bot.messages import Audience, Outbound
+from bot.metrics import Metrics
 from cases import operations as ops
 from cases.vocabulary import UpdatedBy
 
@@ -29,8 +30,9 @@ SYSTEM_ACTOR = "supportbot"
 
 
 class TimerDesk:
-    def __init__(self, *, port: DeskPort) -> None:
+    def __init__(self, *, port: DeskPort, metrics: Metrics | None = None) -> None:
         self.port = port
+        self.metrics = metrics or Metrics()
 
     def run_due(self, now: datetime | None = None) -> list[Outbound]:
         moment = now or self.port.clock()
@@ -47,6 +49,7 @@ class TimerDesk:
             if is_stale(case, timer.payload):
                 continue
             out += self._fire(str(timer.payload.get("kind")), case, moment)
+            self.metrics.deadline_unmet(str(timer.payload.get("kind")))  # not stale: unmet
         return out
 
     def _fire(self, kind: str, case: Any, now: datetime) -> list[Outbound]:

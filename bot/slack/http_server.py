@@ -1,4 +1,6 @@
-"""HTTP mode: Slack's Events API, interactivity and commands on one URL, plus `/healthz`.
+"""HTTP mode: Slack's Events API, interactivity and commands on one URL, plus `/healthz` and
+`/metrics` (Prometheus text format, see bot.metrics). `MetricsHTTPServer` serves only the
+last two, for Socket Mode (`supportbot serve --socket --metrics-port N`).
 
 A small threaded WSGI-free server from the standard library. Each request is read (with a
 size cap and a time limit for the whole body), its Slack signature checked (401 at once),
@@ -22,6 +24,7 @@ from urllib.parse import urlparse
 from slack_bolt import App, BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot import metrics
 from bot.slack.request_checks import blank_non_string_text, body_problem
 from bot.store.base import Store
 
@@ -29,6 +32,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 MAX_BODY_BYTES = 1_000_000  # Slack payloads are far smaller; refuse floods early
 BODY_SECONDS = 5.0  # for the whole body: Slack sends it at once, a stalled client is dropped
 
@@ -82,17 +86,56 @@ class SlackHTTPServer(ThreadingHTTPServer):
         return thread
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: SlackHTTPServer
+class MetricsHTTPServer(ThreadingHTTPServer):
+    """Only GET /healthz and /metrics: for Socket Mode, where Slack needs no HTTP endpoint."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], *, app: App, store: Store) -> None:
+        self.app = app
+        self.store = store
+        super().__init__(address, _ReadOnlyHandler)
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    def start_in_background(self) -> threading.Thread:
+        thread = threading.Thread(target=self.serve_forever, name="metrics-http", daemon=True)
+        thread.start()
+        return thread
+
+
+class _ReadOnlyHandler(BaseHTTPRequestHandler):
+    server: SlackHTTPServer | MetricsHTTPServer
     protocol_version = "HTTP/1.1"
     timeout = 30  # seconds a client may stall in its headers or idle between requests
 
     def do_GET(self) -> None:
-        if urlparse(self.path).path == HEALTH_PATH:
+        path = urlparse(self.path).path
+        if path == HEALTH_PATH:
             status, body = health(self.server.store)
             self._send(status, json.dumps(body).encode(), "application/json")
             return
+        if path == METRICS_PATH:
+            text = metrics.render(self.server.app, self.server.store)
+            self._send(200, text, metrics.CONTENT_TYPE)
+            return
         self._send(404, b"not found", "text/plain")
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("http %s", format % args)  # request lines only, never headers or bodies
+
+
+class _Handler(_ReadOnlyHandler):
+    server: SlackHTTPServer
 
     def do_POST(self) -> None:
         parsed = urlparse(self.path)
@@ -173,13 +216,3 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         with contextlib.suppress(OSError):  # the client may have gone already
             self._send(status, message, "text/plain")
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("http %s", format % args)  # request lines only, never headers or bodies

@@ -77,7 +77,24 @@ def serve_http(app: Any, store: Store, *, host: str, port: int) -> None:
         app.listener_pool.shutdown(wait=True)  # finish the work already acknowledged
 
 
-def serve_socket(app: Any, settings: SlackSettings) -> None:
+def start_metrics_server(app: Any, store: Store, *, host: str, port: int) -> Any:
+    """`/metrics` and `/healthz` on host:port, in the background (Socket Mode has no URL)."""
+    from bot.slack.http_server import HEALTH_PATH, METRICS_PATH, MetricsHTTPServer
+
+    server = MetricsHTTPServer((host, port), app=app, store=store)
+    server.start_in_background()
+    log.info(
+        "serving metrics on http://%s:%d%s (health: %s)",
+        host,
+        server.port,
+        METRICS_PATH,
+        HEALTH_PATH,
+    )
+    return server
+
+
+def serve_socket(app: Any, settings: SlackSettings, *, metrics_server: Any = None) -> None:
+    """Socket Mode; `metrics_server` (see start_metrics_server) is shut down on the way out."""
     from bot.slack.socket_mode import WatchedSocketModeHandler
 
     stop = stop_on_signals()
@@ -90,4 +107,7 @@ def serve_socket(app: Any, settings: SlackSettings) -> None:
     finally:
         loops.stop()
         handler.close()
+        if metrics_server is not None:
+            metrics_server.shutdown()
+            metrics_server.server_close()
         app.listener_pool.shutdown(wait=True)  # finish the work already acknowledged
