@@ -7,6 +7,7 @@ import html
 import json
 import textwrap
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,12 @@ def _sections(figures: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         yield f"Organization {org}", group
 
 
+def _generated(figures: dict[str, Any]) -> str:
+    """When the report was made, as people read it ("Wed 02 Dec 2026, 08:19 UTC")."""
+    moment = datetime.fromisoformat(str(figures["generated_at"])).astimezone(UTC)
+    return moment.strftime("%a %d %b %Y, %H:%M UTC")
+
+
 def _title(figures: dict[str, Any]) -> str:
     window = figures["window"]
     scope = f" for {figures['organization']}" if figures["organization"] else ""
@@ -80,7 +87,7 @@ def _title(figures: dict[str, Any]) -> str:
 
 
 def render_text(figures: dict[str, Any]) -> str:
-    lines = [_title(figures), f"Generated {figures['generated_at']}", ""]
+    lines = [_title(figures), f"Generated {_generated(figures)}", ""]
     for heading, group in _sections(figures):
         lines.append(heading)
         lines.extend(f"  {label + ':':<34}{value}" for label, value in _group_rows(group))
@@ -119,7 +126,7 @@ def render_html(figures: dict[str, Any], charts: Sequence[Path]) -> str:
         "img{max-width:100%}</style>",
         "</head><body>",
         f"<h1>{esc(_title(figures))}</h1>",
-        f"<p>Generated {esc(figures['generated_at'])}</p>",
+        f"<p>Generated {esc(_generated(figures))}</p>",
     ]
     for path in charts:
         parts.append(f'<p><img alt="{esc(path.stem.replace("_", " "))}" src="{_data_uri(path)}">')

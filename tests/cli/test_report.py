@@ -300,6 +300,7 @@ def test_text_report_key_lines(seeded: Path, tmp_path: Path, capsys) -> None:
     assert lines[0] == (
         "Support report: cases opened from 2026-03-02 (inclusive) to 2026-03-16 (exclusive), UTC"
     )
+    assert lines[1] == "Generated Fri 13 Mar 2026, 12:00 UTC"  # REPORT_TIME, as people read it
     assert "All cases" in lines
     assert "Severity 2: High" in lines
     assert "Organization bergwerk" in lines
