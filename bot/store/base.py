@@ -267,6 +267,18 @@ class ConversationTurns(Protocol):
         ...
 
 
+def abandon_turn(turn: Turn, locks: LockManager) -> None:
+    """`ConversationTurns.abandon` for every backend: release an unfinished turn's lock, never
+    raising for a down store (the lock then expires by its TTL)."""
+    if turn.finished:
+        return
+    turn.finished = True
+    try:
+        locks.release(turn.lock)
+    except StoreError as error:
+        log.warning("could not release %r (it expires by itself): %s", turn.lock.key, error)
+
+
 @contextmanager
 def locked_with(
     manager: LockManager, key: str, *, ttl_seconds: float, wait_seconds: float = 0.0

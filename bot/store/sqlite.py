@@ -24,13 +24,12 @@ from pathlib import Path
 from typing import Any, Unpack
 
 from bot.store import changes as rules
-from bot.store.base import CaseFilters, Turn, locked_with, turn_lock_key
+from bot.store.base import CaseFilters, Turn, abandon_turn, locked_with, turn_lock_key
 from bot.store.codec import case_from_dict, case_to_dict
 from bot.store.errors import (
     CaseNotFound,
     InvalidInput,
     LockNotAcquired,
-    StoreError,
 )
 from bot.store.models import (
     FIRST_CASE_SEQUENCE,
@@ -547,13 +546,7 @@ class SqliteConversationTurns:
         return held
 
     def abandon(self, turn: Turn) -> None:
-        if turn.finished:
-            return
-        turn.finished = True
-        try:
-            self._locks.release(turn.lock)
-        except StoreError as error:
-            log.warning("could not release %r (it expires by itself): %s", turn.lock.key, error)
+        abandon_turn(turn, self._locks)
 
     def append(
         self, conversation_key: str, events: list[dict[str, Any]], *, wait_seconds: float = 0.0
