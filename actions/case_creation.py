@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions.attachments import PENDING_ATTACHMENTS, attach_pending, attached_text
 from actions.common import INTAKE_FORM, clear_intake, conversation_key, requester
 from actions.edit_fields import EDITABLE, field_buttons, field_named
-from actions.followups import schedule_response_reminder
+from actions.followups import schedule_target_clocks
 from actions.ports import PersonView, now, organization_targets, phone_line, staff_channel
 from actions.replies import CONFIRM_BUTTONS, STAFF, YES_NO_BUTTONS, button, quote, say
 from actions.runtime import current
@@ -197,7 +197,7 @@ class ActionCreateCase(Action):
                 case_number=case.number,
             )
         if created:
-            schedule_response_reminder(current().store, case, now=opened_at)
+            schedule_target_clocks(current().store, case, now=opened_at)
         if created or case.staff_thread is None:
             # A replayed confirmation means the creating turn failed after the case was
             # written; staff may never have received it, and a repeat beats a lost handoff.

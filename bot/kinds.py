@@ -111,6 +111,7 @@ class Kind(StrEnum):
     RESPONSE_REMINDER = "response_reminder"
     STAFF_ATTACHMENT = "staff_attachment"
     STAFF_CASE_AUTO_CLOSED = "staff_case_auto_closed"
+    STAFF_TARGET_MISSED = "staff_target_missed"
     STAFF_CASE_CLOSED = "staff_case_closed"
     STAFF_CASE_UPDATE = "staff_case_update"
     STAFF_ESCALATION = "staff_escalation"
@@ -271,6 +272,7 @@ TRAITS: dict[Kind, KindTraits] = {
     Kind.RESPONSE_REMINDER: _STAFF,
     Kind.STAFF_ATTACHMENT: _STAFF,
     Kind.STAFF_CASE_AUTO_CLOSED: _STAFF,
+    Kind.STAFF_TARGET_MISSED: KindTraits(Audience.STAFF, broadcast=True),  # told in the channel
     Kind.STAFF_CASE_CLOSED: KindTraits(Audience.STAFF, broadcast=True),
     Kind.STAFF_CASE_UPDATE: _STAFF,
     Kind.STAFF_ESCALATION: KindTraits(Audience.STAFF, broadcast=True),

@@ -75,8 +75,16 @@ class Metrics:
             "supportbot_deadlines_unmet",
             "Case deadlines that fired with their condition still unmet, by timer kind: "
             "response_reminder (no human response 30 minutes before the response target), "
-            "inactivity_notice / inactivity_close / resolution_close (no answer in time).",
+            "inactivity_notice / inactivity_close / resolution_close (no answer in time), "
+            "response_missed / restoration_missed (a target passed).",
             ["kind"],
+            registry=self.registry,
+        )
+        self.targets_missed = Counter(
+            "supportbot_targets_missed",
+            "Initial-response and restoration targets that passed unmet, recorded on the case "
+            "once each, by target and the case's severity then.",
+            ["target", "severity"],
             registry=self.registry,
         )
 
@@ -96,6 +104,9 @@ class Metrics:
 
     def deadline_unmet(self, kind: str) -> None:
         self.deadlines_unmet.labels(kind=kind).inc()
+
+    def target_missed(self, target: str, severity: int) -> None:
+        self.targets_missed.labels(target=target, severity=str(severity)).inc()
 
 
 def open_cases_by_severity(store: Store) -> dict[int, int]:

@@ -200,6 +200,11 @@ class Case:
     priority_requested_by: str | None = None
     escalated_at: datetime | None = None
     rca_delivered_at: datetime | None = None
+    # When a target passed unmet (recorded once, by the deadline timer or a late answer),
+    # and how late the initial response came, in minutes of the time its target counts.
+    response_missed_at: datetime | None = None
+    restoration_missed_at: datetime | None = None
+    response_late_minutes: int | None = None
     notes: tuple[Note, ...] = ()
     attachments: tuple[Attachment, ...] = ()
 

@@ -53,6 +53,7 @@ class EventKind(StrEnum):
     ESCALATED = "escalated"
     CLOSED = "closed"
     REOPENED = "reopened"
+    TARGET_MISSED = "target_missed"
 
 
 @dataclass(frozen=True)
@@ -455,6 +456,54 @@ def escalate(case: Case, *, requester_id: str, now: datetime) -> Change:
     return _change(
         case, "escalation_requested", fields, EventKind.ESCALATED, actor_id=requester_id, now=now
     )
+
+
+# A target and the case fields that say when it is due, met and recorded as missed.
+_TARGET_FIELDS = {
+    "response": ("response_due_at", "acknowledged_at", "response_missed_at"),
+    "restoration": ("restoration_due_at", "restored_at", "restoration_missed_at"),
+}
+
+
+def record_missed_target(case: Case, *, target: str, actor_id: str, now: datetime) -> Change:
+    """A target passed unmet: recorded once, without touching who spoke last (a missed
+    target is not an update, so the closure clocks that count silence run on)."""
+    _require_active(case)
+    if target not in _TARGET_FIELDS:
+        raise NotAllowedNow(f"unknown target {target!r}")
+    due_field, met_field, missed_field = _TARGET_FIELDS[target]
+    due = getattr(case, due_field)
+    if due is None:
+        raise NotAllowedNow(f"{case.number} has no {target} target")
+    if getattr(case, met_field) is not None:
+        raise NotAllowedNow(f"{case.number} met its {target} target")
+    if getattr(case, missed_field) is not None:
+        raise NotAllowedNow(f"{case.number} already missed its {target} target")
+    if utc(now) < utc(due):
+        raise NotAllowedNow(f"{case.number}'s {target} target is not due yet")
+    return _change(
+        case,
+        f"{target}_target_missed",
+        {missed_field: now},
+        EventKind.TARGET_MISSED,
+        actor_id=actor_id,
+        now=now,
+        target=target,
+        due_at=due,
+    )
+
+
+def with_late_response(change: Change, case: Case, *, minutes_late: int) -> Change:
+    """The change that gives a case its first human response after the target: it also
+    records how late (in the target's own minutes) and, if no timer did yet, the miss."""
+    if "acknowledged_at" not in change.fields or case.response_due_at is None:
+        return change
+    if utc(change.fields["acknowledged_at"]) <= utc(case.response_due_at):
+        return change
+    fields = {**change.fields, "response_late_minutes": max(minutes_late, 0)}
+    if case.response_missed_at is None:
+        fields["response_missed_at"] = case.response_due_at
+    return Change(action=change.action, fields=fields, events=change.events)
 
 
 def close(case: Case, *, actor_id: str, by: UpdatedBy, now: datetime, reason: str) -> Change:

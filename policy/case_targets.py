@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from cases.vocabulary import Priority
@@ -20,9 +20,19 @@ from policy.lifecycle import (
     rca_plan,
     resolution_proposed_close_at,
 )
-from policy.loader import Policy, load_policy
+from policy.loader import Policy, Target, load_policy
 from policy.priority import priority_for_severity
-from policy.targets import initial_response_due, restoration_due
+from policy.targets import (
+    business_calendar,
+    initial_response_due,
+    response_target,
+    restoration_due,
+    restoration_target,
+    time_left,
+)
+
+RESPONSE = "response"
+RESTORATION = "restoration"
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,32 @@ class OrganizationTargets:
             platform_level=platform_level,
             policy=self.policy or load_policy(),
         )
+
+    def target_rule(self, *, target: str, severity: int) -> Target | None:
+        """The profile's RESPONSE or RESTORATION target for a severity (None: it sets none)."""
+        chosen = self.policy or load_policy()
+        if target == RESPONSE:
+            return response_target(severity=severity, profile=self.profile, policy=chosen)
+        return restoration_target(severity=severity, profile=self.profile, policy=chosen)
+
+    def time_left(
+        self, *, target: str, severity: int, due_at: datetime, now: datetime
+    ) -> timedelta:
+        """Time until a case's `target` (RESPONSE or RESTORATION) is due, negative once it
+        has passed, counted in business time where the profile counts that target so."""
+        rule = self.target_rule(target=target, severity=severity)
+        if rule is None:  # a due time the profile no longer sets: count it on the clock
+            return due_at - now
+        calendar = business_calendar(self.tz, holidays=self.holidays, policy=self.policy)
+        return time_left(due_at=due_at, now=now, target=rule, calendar=calendar)
+
+    def counts_business_time(self, *, target: str, severity: int) -> bool:
+        """Whether the profile counts this target only while the customer is open."""
+        rule = self.target_rule(target=target, severity=severity)
+        return rule is not None and not rule.unit.around_the_clock
+
+    def is_open(self, at: datetime) -> bool:
+        return business_calendar(self.tz, holidays=self.holidays, policy=self.policy).is_open(at)
 
     def inactivity_closure(self, *, waiting_since: datetime) -> ClosurePlan:
         return inactivity_closure(

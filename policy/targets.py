@@ -7,7 +7,7 @@ calendar, starting at the next opening when a case arrives outside hours.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from policy.calendar import BusinessCalendar, add_clock_time, as_zone, require_aware
@@ -96,3 +96,35 @@ def restoration_due(
         return None
     calendar = business_calendar(zone, holidays=holidays, policy=policy)
     return apply_target(target, start=opened_at, calendar=calendar)
+
+
+def response_target(
+    *, severity: int | Severity, profile: str | None = None, policy: Policy | None = None
+) -> Target:
+    """The initial-response target the profile sets for a severity."""
+    return (policy or load_policy()).profile(profile).initial_response[as_severity(severity)]
+
+
+def restoration_target(
+    *, severity: int | Severity, profile: str | None = None, policy: Policy | None = None
+) -> Target | None:
+    """The restoration target the profile sets for a severity (None when it sets none)."""
+    return (policy or load_policy()).profile(profile).restoration[as_severity(severity)]
+
+
+def time_left(
+    *, due_at: datetime, now: datetime, target: Target, calendar: BusinessCalendar
+) -> timedelta:
+    """How long until `due_at`, counted the way `target` is (negative once it has passed).
+
+    A business-hours target only runs while the customer is open, so on Friday at 16:40 a
+    target due Monday at 08:15 has 35 minutes left, and a target missed on Friday evening is
+    still "missed by" the same amount on Sunday.
+    """
+    require_aware(due_at, "due_at")
+    require_aware(now, "now")
+    if target.unit.around_the_clock:
+        return due_at.astimezone(UTC) - now.astimezone(UTC)
+    if now <= due_at:
+        return calendar.business_time_between(now, due_at)
+    return -calendar.business_time_between(due_at, now)

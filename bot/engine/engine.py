@@ -21,6 +21,7 @@ from bot.engine.domain import Domain, Rule, load_domain, load_rules
 from bot.engine.inputs import MAX_MESSAGE_CHARS, clean, command_parse, payload_parse
 from bot.engine.pending_answer import gate_pending_answer
 from bot.engine.question_owner import question_owner
+from bot.engine.queue import QueueReader
 from bot.engine.staff import StaffDesk
 from bot.engine.texts import STORE_DOWN
 from bot.engine.timers import TimerDesk
@@ -127,6 +128,7 @@ class Engine:
         self.metrics = Metrics()  # this engine's own registry: served on /metrics
         self.timers = TimerDesk(port=self, metrics=self.metrics)
         self.files = FileDesk(port=self)
+        self.queue = QueueReader(store=store, directory=directory, zone_of=self.case_zone)
 
     @property
     def services(self) -> Services:

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from actions.followups import schedule_resolution_close, schedule_waiting_on_customer
+from actions.followups import (
+    schedule_resolution_close,
+    schedule_target_clocks,
+    schedule_waiting_on_customer,
+)
 from actions.ports import PersonView, find_person, organization_targets, staff_channel
 from actions.replies import quote
 from actions.runtime import bound
@@ -25,10 +29,11 @@ from bot.store.changes import apply_changes
 from bot.store.errors import InvalidCaseNumber, StoreError, StoreUnavailable
 from bot.store.models import change_id, normalize_case_number
 from cases import operations as ops
+from cases.clocks import duration_words, minutes_late
 from cases.entity import Case
 from cases.errors import CaseError
 from cases.vocabulary import NoteKind, Priority, UpdatedBy
-from policy.case_targets import OrganizationTargets
+from policy.case_targets import RESPONSE, OrganizationTargets
 
 RESTORATION_SCOPES = {"platform": True, "isolated": False}
 
@@ -280,6 +285,7 @@ class StaffDesk:
             change, requester_text = verb(context)
         except CaseError as error:
             return _to_staff(f"Couldn't do that: {error}. Nothing was changed.", "refused", number)
+        change = _with_lateness(change, context)
         # The requester's message is written with the change (the store's outbox), so it
         # reaches them even if this process or Slack fails right after the write.
         preview = apply_changes(case, dict(change.fields), now)
@@ -296,8 +302,11 @@ class StaffDesk:
         )
         if updated.version == case.version:  # nothing changed, so nothing was owed
             to_requester = replace(to_requester, data=_without_item(to_requester.data))
-        self._schedule_followups(change.action, updated, context.targets)
-        return self._announce(updated, staff, to_requester, action=change.action, tz=tz)
+        self._schedule_followups(change.action, updated, context)
+        late = change.fields.get("response_late_minutes")
+        return self._announce(
+            updated, staff, to_requester, action=change.action, tz=tz, late_minutes=late
+        )
 
     @staticmethod
     def _followup_text(action: str, case: Case, targets: OrganizationTargets) -> str:
@@ -313,12 +322,15 @@ class StaffDesk:
             return f" (It closes at {local_time(closes, targets.tz)} unless you report a problem.)"
         return ""
 
-    def _schedule_followups(self, action: str, case: Case, targets: OrganizationTargets) -> None:
-        """Closure timers for the states that close by themselves."""
+    def _schedule_followups(self, action: str, case: Case, context: _Context) -> None:
+        """Closure timers for the states that close by themselves; a new severity moves the
+        target clocks."""
         if action == "request_info":
-            schedule_waiting_on_customer(self.port.store, case, targets=targets)
+            schedule_waiting_on_customer(self.port.store, case, targets=context.targets)
         elif action == "propose_resolution":
-            schedule_resolution_close(self.port.store, case, targets=targets)
+            schedule_resolution_close(self.port.store, case, targets=context.targets)
+        elif action == "change_severity":
+            schedule_target_clocks(self.port.store, case, now=context.now)
 
     @staticmethod
     def _to_requester(case: Case, staff: PersonView, text: str, *, kind: str) -> Outbound:
@@ -336,12 +348,22 @@ class StaffDesk:
         )
 
     def _announce(
-        self, case: Case, staff: PersonView, to_requester: Outbound, *, action: str, tz: ZoneInfo
+        self,
+        case: Case,
+        staff: PersonView,
+        to_requester: Outbound,
+        *,
+        action: str,
+        tz: ZoneInfo,
+        late_minutes: int | None = None,
     ) -> list[Outbound]:
         due = ""
         if case.response_due_at and case.acknowledged_at is None:
             due_at = local_time(case.response_due_at, tz)
             due = f" Initial response due {due_at}."
+        elif late_minutes is not None:
+            late = duration_words(timedelta(minutes=late_minutes))
+            due = f" This first response came {late} after its target."
         receipt = Outbound(
             audience=Audience.STAFF,
             text=f"Done: {case.number} ({action.replace('_', ' ')}) by {staff.name}. "
@@ -353,6 +375,15 @@ class StaffDesk:
         if case.origin_thread:
             self.port.append_bot_messages(case.origin_thread, [to_requester])
         return [to_requester, receipt]
+
+
+def _with_lateness(change: ops.Change, c: _Context) -> ops.Change:
+    """A first response after the target records how late it came, in the target's time."""
+    due = c.case.response_due_at
+    if due is None or "acknowledged_at" not in change.fields or c.now <= due:
+        return change
+    left = c.targets.time_left(target=RESPONSE, severity=c.case.severity, due_at=due, now=c.now)
+    return ops.with_late_response(change, c.case, minutes_late=minutes_late(left))
 
 
 def _without_item(data: dict[str, object]) -> dict[str, object]:

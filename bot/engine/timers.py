@@ -1,4 +1,5 @@
-"""Firing the deadlines cases set (see actions/followups.py): reminders and closures.
+"""Firing the deadlines cases set (see actions/followups.py): reminders, missed targets and
+closures.
 
 A transport calls `Engine.run_timers()` now and then (the Slack adapter on a schedule, the
 terminal chat before each message). Each due timer is claimed first, so with several replicas
@@ -13,6 +14,7 @@ from typing import Any
 from actions.followups import (
     INACTIVITY_CLOSE,
     INACTIVITY_NOTICE,
+    MISSED_TARGETS,
     RESOLUTION_CLOSE,
     RESPONSE_REMINDER,
     is_stale,
@@ -21,9 +23,12 @@ from actions.ports import organization_targets
 from actions.runtime import bound
 from actions.texts import local_time, severity_text
 from bot.engine.desk_port import DeskPort
-from bot.messages import Audience, Outbound
+from bot.messages import Audience, Outbound, outbound_to_dict
 from bot.metrics import Metrics
+from bot.store.errors import VersionConflict
+from bot.store.models import change_id
 from cases import operations as ops
+from cases.errors import CaseError
 from cases.vocabulary import UpdatedBy
 
 SYSTEM_ACTOR = "supportbot"
@@ -53,6 +58,8 @@ class TimerDesk:
         return out
 
     def _fire(self, kind: str, case: Any, now: datetime) -> list[Outbound]:
+        if kind in MISSED_TARGETS:
+            return self._missed(MISSED_TARGETS[kind][0], case, now)
         tz = self.port.case_zone(case)
         if kind == RESPONSE_REMINDER:
             return [
@@ -113,6 +120,57 @@ class TimerDesk:
                 ),
             ]
         return []
+
+    def _missed(self, target: str, case: Any, now: datetime) -> list[Outbound]:
+        """Record the missed target on the case and tell the staff channel, once: the notice
+        is written with the change (the store's outbox), and a miss already recorded (by a
+        late answer, or another replica) refuses to be recorded again."""
+        for _attempt in range(2):
+            try:
+                change = ops.record_missed_target(
+                    case, target=target, actor_id=SYSTEM_ACTOR, now=now
+                )
+            except CaseError:
+                return []
+            notice = self._missed_notice(target, case)
+            try:
+                self.port.store.cases.update_case(
+                    case.number,
+                    actor_id=SYSTEM_ACTOR,
+                    now=now,
+                    changes=dict(change.fields),
+                    expected_version=case.version,
+                    action=change.action,
+                    owed=[outbound_to_dict(notice)],
+                )
+            except VersionConflict:  # the case moved meanwhile: decide again on what it is now
+                case = self.port.store.cases.get_case(case.number)
+                if case is None:
+                    return []
+                continue
+            self.metrics.target_missed(target, case.severity)
+            return [notice]
+        return []
+
+    def _missed_notice(self, target: str, case: Any) -> Outbound:
+        tz = self.port.case_zone(case)
+        if target == "response":
+            due = local_time(case.response_due_at, tz)
+            what = f"missed its initial response target (due {due}, customer's time)"
+            who = "nobody has taken it yet" if case.assignee_id is None else "no one has answered"
+        else:
+            due = local_time(case.restoration_due_at, tz)
+            what = f"missed its restoration target (due {due}, customer's time)"
+            who = "service is not restored yet"
+        return Outbound(
+            audience=Audience.STAFF,
+            text=f"{case.number} ({severity_text(case.severity)}, {case.org_short_name}) "
+            f"{what}; {who}.",
+            kind="staff_target_missed",
+            recipients=(self.port.directory.staff_channel,),
+            case_number=case.number,
+            data={"outbox_id": change_id(case.number, case.version + 1), "target": target},
+        )
 
     def _to_requester(self, case: Any, text: str, kind: str) -> Outbound:
         outbound = Outbound(

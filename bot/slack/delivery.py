@@ -41,6 +41,8 @@ class Delivery:
         self.zones = zones
         # Called with the requester's ID whenever one of their cases changed (App Home).
         self.on_case_change: Callable[[str], None] = lambda _user_id: None
+        # Called after a case's cards were posted or redrawn (the staff queue in App Home).
+        self.on_queue_change: Callable[[], None] = lambda: None
         # Called with each outbox item the delivered messages belong to (bot.slack.outbox).
         self.on_owed: Callable[[str], object] = lambda _item_id: None
 
@@ -139,6 +141,8 @@ class Delivery:
                 self.cards.remember(case_number, *posted, known=known)
         if any(card.role == REQUESTER for card in posted):
             self.on_case_change(case.requester_id)
+        if posted:
+            self.on_queue_change()
 
     # ---- requester ------------------------------------------------------------------------
 
@@ -354,6 +358,7 @@ class Delivery:
                 log.warning(
                     "could not update the card of %s: %s", case_number, error.response.get("error")
                 )
+        self.on_queue_change()
 
     # ---- Slack calls ----------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 """App Home: my cases, and for designated contacts their organization's open cases.
 
+Staff see the staff queue instead (bot.slack.staff_queue).
+
 Each section shows the newest HOME_CASES from the store's indexes, with a line saying how
 many older ones there are and where to find them, so the view costs the same whether a
 person has three cases or thirty thousand.
@@ -12,14 +14,13 @@ from typing import Any
 
 from bot.slack import blocks, limits
 from bot.slack.people import Gate, TimeZones
-from bot.store.base import UNASSIGNED, Store
+from bot.store.base import Store
 from cases.entity import Case
 from cases.vocabulary import ACTIVE_STATUS_VALUES
 
 HOME_CASES = 20  # the newest cases each section lists
 COUNTED_CASES = 1000  # older ones are counted up to this, then shown as "980+"
 ASK_BY_NUMBER = "Message me “status of” and a case number to see any of them."
-ON_STAFF_CARDS = "Each has its card in the staff channel."
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,20 +45,6 @@ def home_sections(*, store: Store, gate: Gate, user_id: str) -> list[Section]:
     person = gate.person(user_id)
     if person is None:
         return []
-    active = ACTIVE_STATUS_VALUES
-    if person.is_staff:
-        return [
-            _section(
-                store, "Cases assigned to you", ON_STAFF_CARDS, assignee_id=user_id, statuses=active
-            ),
-            _section(
-                store,
-                "Open cases nobody has taken",
-                ON_STAFF_CARDS,
-                assignee_id=UNASSIGNED,
-                statuses=active,
-            ),
-        ]
     sections = [_section(store, "My cases", ASK_BY_NUMBER, requester_id=user_id)]
     if person.is_designated and person.org is not None:
         sections.append(
@@ -66,7 +53,7 @@ def home_sections(*, store: Store, gate: Gate, user_id: str) -> list[Section]:
                 f"Open cases of {person.org.name}",
                 ASK_BY_NUMBER,
                 org_short_name=person.org.short_name,
-                statuses=active,
+                statuses=ACTIVE_STATUS_VALUES,
             )
         )
     return sections

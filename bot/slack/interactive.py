@@ -137,3 +137,11 @@ def read_priority_request(value: str) -> tuple[str, str] | None:
     if isinstance(number, str) and number and isinstance(level, str) and level:
         return number, level
     return None
+
+
+# The staff queue in App Home: its filters ("queue_filter:mine"), and each case's buttons
+# (the value is the case number).
+QUEUE_FILTER = "queue_filter"
+QUEUE_TAKE = "queue_take"
+QUEUE_OPEN = "queue_open"
+QUEUE_CARD_LINK = "queue_card_link"  # a link button: Slack still sends a press, ignored

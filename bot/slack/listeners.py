@@ -266,3 +266,27 @@ def register_listeners(app: App, flows: Flows, *, pool: FairPool, replays: Repla
                 ),
                 what="staff choice modal",
             )
+
+    # ---- the staff queue in App Home ----------------------------------------------------
+
+    @app.action(re.compile("^" + re.escape(ix.QUEUE_FILTER) + ":"))
+    def on_queue_filter(ack: Ack, body: dict) -> None:
+        ack()
+        user = user_of(body)
+        later(f"user:{user}", user, lambda: flows.queue_press(body=body), what="queue filter")
+
+    @app.action(ix.QUEUE_TAKE)
+    def on_queue_take(ack: Ack, body: dict) -> None:
+        ack()
+        key = case_key(first_action(body).get("value"), body)
+        later(key, user_of(body), lambda: flows.queue_press(body=body), what="queue take")
+
+    @app.action(ix.QUEUE_OPEN)
+    def on_queue_open(ack: Ack, body: dict) -> None:
+        ack()
+        user = user_of(body)
+        later(f"user:{user}", user, lambda: flows.queue_press(body=body), what="queue open")
+
+    @app.action(ix.QUEUE_CARD_LINK)
+    def on_queue_card_link(ack: Ack) -> None:
+        ack()  # a link button: Slack opened the link; nothing to do

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,12 +19,14 @@ from bot.slack.blocks import (
     answer,
     case_fields,
     context_line,
+    local_time,
     plain,
     section,
     severity_label,
     text_input,
 )
 from bot.slack.mrkdwn import escape, escape_literal
+from cases.clocks import duration_words
 from cases.vocabulary import Priority
 
 # Text modals: the button they open from -> (title, input label). Titles fit Slack's 24 chars.
@@ -70,6 +73,7 @@ def staff_card(
     blocks: list[dict[str, Any]] = [
         section(header),
         {"type": "section", "fields": case_fields(case, tz=tz)},
+        *target_marks(case, tz=tz),
         *details,
         context_line(f"NLU confidence: {confidence} · due times in the customer's time ({tz.key})"),
         *card_actions(case.number, closed=case.status == "closed"),
@@ -79,6 +83,23 @@ def staff_card(
         f"{escape_literal(case.org_short_name)}"
     )
     return {"text": limits.cut(text, limits.MESSAGE_TEXT), "blocks": blocks}
+
+
+def target_marks(case: Any, *, tz: ZoneInfo) -> list[dict[str, Any]]:
+    """The card's mark for each target the case missed, and how late a late answer came."""
+    marks = []
+    if case.response_missed_at is not None:
+        due = local_time(case.response_due_at, tz)
+        if case.response_late_minutes is not None:
+            late = duration_words(timedelta(minutes=case.response_late_minutes))
+            marks.append(f":warning: *Initial response target missed*: answered {late} late")
+        elif case.acknowledged_at is None:
+            marks.append(f":rotating_light: *Initial response target missed* (was due {due})")
+    if case.restoration_missed_at is not None:
+        due = local_time(case.restoration_due_at, tz)
+        restored = " (since restored)" if case.restored_at is not None else ""
+        marks.append(f":rotating_light: *Restoration target missed* (was due {due}){restored}")
+    return [section(mark) for mark in marks]
 
 
 # Only a plain https link becomes a Slack link; a local path (terminal) is shown as text.

@@ -309,6 +309,11 @@ class TimerStore(Protocol):
         """Create or replace the timer; a replaced timer may fire again."""
         ...
 
+    def schedule_all(self, timers: Mapping[str, tuple[datetime, dict[str, Any]]]) -> None:
+        """Create or replace each timer ({timer ID: (due at, payload)}) in one step, one
+        round trip on Redis: all of them are set, or (raising InvalidInput) none."""
+        ...
+
     def cancel(self, timer_id: str) -> bool:
         """Remove the timer; False when there was none."""
         ...

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypedDict, Unpack
 
@@ -126,6 +126,15 @@ def _optional_priority(name: str, value: Any) -> Any:
 
 _OPTIONAL_ID = _text(required=False, limit=MAX_ID_CHARS)
 
+
+def _optional_minutes(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidChange(f"{name} must be a whole number of minutes, got {value!r}")
+    return value
+
+
 UPDATABLE_FIELDS: dict[str, _Check] = {
     "title": _text(required=True, limit=MAX_TITLE_CHARS),
     "description": _text(required=True, limit=MAX_TEXT_CHARS),
@@ -151,6 +160,9 @@ UPDATABLE_FIELDS: dict[str, _Check] = {
     "priority_requested_by": _OPTIONAL_ID,
     "escalated_at": _moment(required=False),
     "rca_delivered_at": _moment(required=False),
+    "response_missed_at": _moment(required=False),
+    "restoration_missed_at": _moment(required=False),
+    "response_late_minutes": _optional_minutes,
     "notes": _notes,
     "attachments": _attachments,
 }
@@ -306,6 +318,22 @@ def planned_update(
     if not recorded:
         return None
     return recorded, apply_changes(case, {k: wanted[k] for k in recorded}, now=now)
+
+
+def checked_timers(
+    timers: Mapping[str, tuple[datetime, dict[str, Any]]],
+) -> list[tuple[str, datetime, str]]:
+    """Each timer as (ID, due at in UTC, payload as JSON), or InvalidInput naming what is
+    wrong, before anything is written."""
+    checked = []
+    for timer_id, (due_at, payload) in timers.items():
+        require_text("timer_id", timer_id)
+        if not isinstance(payload, dict):
+            raise InvalidInput("payload must be a dict")
+        checked.append(
+            (timer_id, require_moment("due_at", due_at), require_json("payload", payload))
+        )
+    return checked
 
 
 def require_json(name: str, value: Any) -> str:

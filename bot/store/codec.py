@@ -24,6 +24,8 @@ CASE_DATETIME_FIELDS: frozenset[str] = frozenset(
         "restoration_due_at",
         "escalated_at",
         "rca_delivered_at",
+        "response_missed_at",
+        "restoration_missed_at",
     }
 )
 CASE_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Case))
@@ -58,6 +60,8 @@ def case_from_dict(data: dict[str, Any]) -> Case:
     values["severity"] = int(values["severity"])
     values["platform_level"] = bool(values["platform_level"])
     values["version"] = int(values["version"] or 1)
+    late = values["response_late_minutes"]
+    values["response_late_minutes"] = None if late is None else int(late)
     values["notes"] = tuple(Note.from_dict(note) for note in values["notes"] or ())
     values["attachments"] = tuple(Attachment.from_dict(a) for a in values["attachments"] or ())
     return Case(**values)

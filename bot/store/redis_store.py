@@ -806,17 +806,21 @@ class RedisTimerStore:
         self._data_key = conn.key("timers", "data")
 
     def schedule(self, timer_id: str, *, due_at: datetime, payload: dict[str, Any]) -> None:
-        rules.require_text("timer_id", timer_id)
-        if not isinstance(payload, dict):
-            raise InvalidInput("payload must be a dict")
-        rules.require_json("payload", payload)
-        due_us = (rules.require_moment("due_at", due_at) - _EPOCH) // _MICROSECOND
-        record = rules.require_json("timer", {"due_us": due_us, "payload": payload})
+        self.schedule_all({timer_id: (due_at, payload)})
+
+    def schedule_all(self, timers: Mapping[str, tuple[datetime, dict[str, Any]]]) -> None:
+        records: dict[str, tuple[int, str]] = {}
+        for timer_id, due_at, _encoded in rules.checked_timers(timers):
+            due_us = (due_at - _EPOCH) // _MICROSECOND
+            record = rules.require_json("timer", {"due_us": due_us, "payload": timers[timer_id][1]})
+            records[timer_id] = (due_us, record)
+        if not records:
+            return
 
         def write(client: Any) -> None:
             pipe = client.pipeline(transaction=True)
-            pipe.zadd(self._due_key, {timer_id: due_us})
-            pipe.hset(self._data_key, timer_id, record)
+            pipe.zadd(self._due_key, {timer_id: due for timer_id, (due, _) in records.items()})
+            pipe.hset(self._data_key, mapping={t: record for t, (_, record) in records.items()})
             pipe.execute()
 
         self._conn.call(write)

@@ -578,17 +578,19 @@ class SqliteTimerStore:
         self._db = db
 
     def schedule(self, timer_id: str, *, due_at: datetime, payload: dict[str, Any]) -> None:
-        rules.require_text("timer_id", timer_id)
-        if not isinstance(payload, dict):
-            raise InvalidInput("payload must be a dict")
-        encoded = rules.require_json("payload", payload)
-        due_us = _to_microseconds(due_at)
+        self.schedule_all({timer_id: (due_at, payload)})
+
+    def schedule_all(self, timers: Mapping[str, tuple[datetime, dict[str, Any]]]) -> None:
+        rows = [
+            (timer_id, _to_microseconds(due_at), encoded)
+            for timer_id, due_at, encoded in rules.checked_timers(timers)
+        ]
         with self._db.write() as conn:
-            conn.execute(
+            conn.executemany(
                 "INSERT INTO timers (timer_id, due_at_us, payload) VALUES (?, ?, ?) "
                 "ON CONFLICT (timer_id) DO UPDATE SET due_at_us = excluded.due_at_us,"
                 " payload = excluded.payload",
-                (timer_id, due_us, encoded),
+                rows,
             )
 
     def cancel(self, timer_id: str) -> bool:

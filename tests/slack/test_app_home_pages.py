@@ -83,21 +83,6 @@ def test_designated_contact_sees_the_newest_cases_and_how_many_more(
     ]
 
 
-def test_staff_queues_list_the_newest_and_point_to_the_staff_channel(
-    slack, fake_slack, store
-) -> None:
-    add_cases(store, HOME_CASES + 1, assignee_id="U0STAFF1")
-    add_cases(store, 2)
-    close(store, "CS-1022")
-
-    shown = sections(home_of(slack, fake_slack, "U0STAFF1"))
-
-    assigned = shown["Cases assigned to you"]
-    assert assigned[0] == f"CS-{1000 + HOME_CASES + 1}" and len(assigned) == HOME_CASES + 1
-    assert assigned[-1] == "…and 1 older one. Each has its card in the staff channel."
-    assert shown["Open cases nobody has taken"] == ["CS-1023"]  # no line when all are shown
-
-
 def test_few_cases_need_no_more_line(slack, fake_slack, store) -> None:
     add_cases(store, 2)
     shown = sections(home_of(slack, fake_slack, "U01AAA"))

@@ -84,7 +84,7 @@ def test_app_home_lists_my_cases_and_my_organizations(slack, fake_slack, store) 
 
     slack.home_opened("U0STAFF1")
     home = fake_slack.wait_for("views.publish", lambda c: c["user_id"] == "U0STAFF1")[-1]
-    assert "Open cases nobody has taken" in str(home["view"]) and number in str(home["view"])
+    assert "Staff queue" in str(home["view"]) and number in str(home["view"])
 
 
 def test_support_command_with_text_answers_in_the_dm(slack, fake_slack, store) -> None:

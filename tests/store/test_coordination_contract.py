@@ -140,6 +140,34 @@ def test_rescheduling_replaces_and_cancel_removes(store: Store) -> None:
     assert store.timers.claim("remind") is False
 
 
+def test_timers_set_together_are_each_due_at_their_own_time(store: Store) -> None:
+    store.timers.schedule("missed:CS-1001", due_at=NOW, payload={"n": 0})
+    store.timers.schedule_all(
+        {
+            "remind:CS-1001": (NOW - timedelta(minutes=30), {"n": 1}),
+            "missed:CS-1001": (NOW + timedelta(hours=1), {"n": 2}),  # replaces the one above
+        }
+    )
+    assert [(t.timer_id, t.payload) for t in store.timers.due(NOW)] == [
+        ("remind:CS-1001", {"n": 1})
+    ]
+    assert [t.timer_id for t in store.timers.due(NOW + timedelta(hours=1))] == [
+        "remind:CS-1001",
+        "missed:CS-1001",
+    ]
+
+
+def test_a_bad_timer_among_several_sets_none_of_them(store: Store) -> None:
+    with pytest.raises(InvalidInput):
+        store.timers.schedule_all(
+            {
+                "remind:CS-1001": (NOW, {"n": 1}),
+                "missed:CS-1001": (datetime(2026, 3, 6, 12, 0), {"n": 2}),  # naive: refused
+            }
+        )
+    assert store.timers.due(NOW + timedelta(days=1)) == []
+
+
 def test_timers_survive_reopening(open_store_again: StoreOpener) -> None:
     first = open_store_again()
     first.timers.schedule("remind", due_at=NOW, payload={"case": "CS-1001"})

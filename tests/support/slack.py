@@ -292,6 +292,44 @@ class SlackDriver:
             }
         )
 
+    def press_in_home(
+        self, published: Call, user: str, *, label: str, value: str | None = None
+    ) -> BoltResponse:
+        """Press a button of an App Home view the app published (a views.publish call): the
+        first with this label, and this value when given (e.g. the case a Take is for)."""
+        view = published["view"]
+        for block in view.get("blocks") or []:
+            if block["type"] != "actions":
+                continue
+            for element in block.get("elements") or []:
+                if element.get("text", {}).get("text") != label:
+                    continue
+                if value is not None and element.get("value") != value:
+                    continue
+                action = {
+                    "type": "button",
+                    "action_id": element["action_id"],
+                    "block_id": block.get("block_id", "b"),
+                    "text": element["text"],
+                    "value": element.get("value", ""),
+                    "action_ts": self.next_ts(),
+                }
+                return self.interactive(
+                    {
+                        "type": "block_actions",
+                        "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
+                        "api_app_id": "A0SUPPORT",
+                        "token": "verification-token-unused",
+                        "container": {"type": "view", "view_id": published.response["view"]["id"]},
+                        "trigger_id": f"{self.next_ts()}.trigger",
+                        "team": {"id": TEAM_ID, "domain": "acme-support"},
+                        "is_enterprise_install": False,
+                        "view": {"id": published.response["view"]["id"], "type": "home", **view},
+                        "actions": [action],
+                    }
+                )
+        raise AssertionError(f"no button {label!r} ({value}) in the view {view.get('blocks')}")
+
     @staticmethod
     def _find_element(posted: Call, *, label: str | None, action_id: str | None):
         for block in posted.get("blocks") or []:

@@ -163,6 +163,10 @@ class FakeSlack:
             return {"ok": True, "messages": self._history(str(params.get("channel")))}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
+        if method == "chat.getPermalink":
+            message = str(params.get("message_ts", "")).replace(".", "")
+            link = f"https://acme-support.slack.com/archives/{params.get('channel')}/p{message}"
+            return {"ok": True, "channel": params.get("channel"), "permalink": link}
         if method == "conversations.open":
             users = str(params.get("users", ""))
             return {"ok": True, "channel": {"id": "D" + users.replace(",", "")[1:]}}
