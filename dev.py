@@ -36,6 +36,13 @@ LOCKS = (
 )
 LOCK_TARGET = ("--python-version", "3.11", "--python-platform", "linux")
 UV_VERSION = "0.13.9"
+# System tools some tests need, as (Debian package, commands that provide it): headless Chromium
+# for tests/cli/test_report_browser.py, docker-compose for tests/test_compose.py.
+SYSTEM_TOOLS = (
+    ("chromium-headless-shell", ("chromium-headless-shell", "chromium")),
+    ("docker-compose", ("docker-compose",)),
+)
+APT_MISSING_LISTS = ("Unable to locate package", "has no installation candidate")
 
 
 def _venv_bin(name: str, venv_dir: Path = VENV_DIR) -> Path:
@@ -130,8 +137,38 @@ def ensure_redis() -> subprocess.Popen[bytes] | None:
     sys.exit("dev.py: the Redis server did not start within 10 seconds")
 
 
+def ensure_system_tools() -> None:
+    """Install the missing SYSTEM_TOOLS with apt-get when we are root, else name them.
+
+    Quick when they are there (a PATH lookup each). Runs `apt-get update` only when the
+    install fails for want of package lists (fresh images ship none). Never stops the run:
+    without a tool its tests skip, or fail when CI is set (tests/support/browser.py).
+    """
+    missing = [pkg for pkg, commands in SYSTEM_TOOLS if not any(map(shutil.which, commands))]
+    if not missing:
+        return
+    names = " ".join(missing)
+    command = f"apt-get install -y --no-install-recommends {names}"
+    apt = shutil.which("apt-get")
+    if apt is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        print(f"dev.py: {names} missing: their tests skip (fail when CI is set); run {command}")
+        return
+    print(f"dev.py: installing {names} for the browser and compose tests ({command})", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = [apt, "install", "-y", "-q", "--no-install-recommends", *missing]
+    result = subprocess.run(install, env=env, capture_output=True, text=True)
+    output = result.stdout + result.stderr
+    if result.returncode != 0 and any(sign in output for sign in APT_MISSING_LISTS):
+        subprocess.run([apt, "update", "-q"], env=env, capture_output=True)
+        result = subprocess.run(install, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        reason = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        print(f"dev.py: {command} failed ({reason}); their tests skip (fail when CI is set)")
+
+
 def run_tests(extra_args: list[str]) -> int:
     ensure_environment()
+    ensure_system_tools()
     server = ensure_redis()
     try:
         ruff = str(_venv_bin("ruff"))
