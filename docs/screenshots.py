@@ -2,11 +2,17 @@
 
     .venv/bin/python docs/screenshots.py report [--out docs/report.png] [--full] [--html DIR]
     .venv/bin/python docs/screenshots.py home VIEW.json OUT.png [--names NAMES.json]
+    .venv/bin/python docs/screenshots.py queue [--out docs/staff-queue.png]
 
 `report` seeds a temporary SQLite store with a deterministic demo (60 cases over six weeks,
 2 Feb - 16 Mar 2026, across the sample directory's three organizations and all four
 severities), runs `supportbot report --format html` on it and screenshots the page: the title,
 the three charts and the "All cases" table, or the whole page with --full.
+
+`queue` seeds a store with eight open cases of the three organizations at a fixed moment
+(Wednesday 18 Nov 2026, 16:40 UTC: open in Chicago and Berlin, closed in Sydney), builds the
+staff queue a staff member's App Home shows (bot.engine.queue, bot.slack.queue_view) and
+draws it as `home` does.
 
 `home` draws a Slack App Home view (`{"type": "home", "blocks": [...]}`, e.g. what
 `bot.slack.home.publish_home` sends to views.publish) as Slack shows it: header, section
@@ -244,6 +250,7 @@ EMOJI = {
     "telephone_receiver": "\U0001f4de",
     "hourglass_flowing_sand": "\u23f3",
     "clock3": "\U0001f552",
+    "hourglass": "\u231b",
     "mag": "\U0001f50d",
     "memo": "\U0001f4dd",
     "bell": "\U0001f514",
@@ -550,6 +557,83 @@ def home_command(args: argparse.Namespace) -> int:
     return 0
 
 
+QUEUE_NOW = datetime(2026, 11, 18, 16, 40, tzinfo=UTC)
+# (organization, severity, opened minutes before QUEUE_NOW, assignee, title)
+QUEUE_CASES = (
+    ("acme", 2, 190, None, "Agents cannot log in to the desktop app"),
+    ("bergwerk", 3, 240, "U0STAFF2", "Queue wallboard shows stale figures"),
+    ("acme", 3, 95, None, "IVR flow plays the wrong prompt"),
+    ("wattle", 2, 30, None, "Call recordings missing for one site"),
+    ("acme", 1, 4, None, "Whole contact center is down"),
+    ("bergwerk", 4, 20, "U0STAFF1", "Question about the API rate limits"),
+    ("acme", 3, 15, "U0STAFF1", "Outbound campaign dialing slowly"),
+    ("wattle", 4, 600, None, "Chat widget does not load on the website"),
+)
+
+
+def queue_view(data_dir: Path) -> dict[str, Any]:
+    """The staff queue U0STAFF1 sees at QUEUE_NOW, on a store seeded with QUEUE_CASES."""
+    from zoneinfo import ZoneInfo
+
+    from bot.directory import load_directory
+    from bot.engine.queue import QueueFilter, QueueReader
+    from bot.engine.zones import case_zone
+    from bot.slack.queue_view import queue_blocks
+    from bot.store.factory import open_store
+    from bot.store.models import CaseDraft
+    from policy.case_targets import OrganizationTargets
+
+    directory = load_directory()
+    store = open_store(data_dir=data_dir)
+    try:
+        for index, (short, severity, minutes, assignee, title) in enumerate(QUEUE_CASES):
+            org = directory.organization(short)
+            assert org is not None and org.tz is not None
+            opened = QUEUE_NOW - timedelta(minutes=minutes)
+            targets = OrganizationTargets.of(
+                org.tz, profile=org.support_profile, holidays=org.holiday_dates(opened.date())
+            )
+            store.cases.create_case(
+                CaseDraft(
+                    org_short_name=short,
+                    org_id=org.id,
+                    requester_id=org.designated_contacts[0].slack_id,
+                    requester_name=org.designated_contacts[0].name,
+                    title=title,
+                    description=title,
+                    business_impact="Agents are slowed down.",
+                    severity=severity,
+                    response_due_at=targets.response_due(severity=severity, start=opened),
+                    assignee_id=assignee,
+                ),
+                idempotency_key=f"queue-demo-{index}",
+                actor_id="U01AAA",
+                now=opened,
+            )
+        reader = QueueReader(
+            store=store,
+            directory=directory,
+            zone_of=lambda case: case_zone(store=store, directory=directory, case=case),
+        )
+        blocks = queue_blocks(
+            reader.read(QUEUE_NOW),
+            chosen=QueueFilter.ALL,
+            viewer_id="U0STAFF1",
+            viewer_tz=ZoneInfo("Europe/London"),
+        )
+    finally:
+        store.close()
+    return {"type": "home", "blocks": blocks}
+
+
+def queue_command(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="supportbot-queue-") as work:
+        view = Path(work) / "view.json"
+        view.write_text(json.dumps(queue_view(Path(work) / "data")), encoding="utf-8")
+        args.view = view
+        return home_command(args)
+
+
 def _browser() -> str:
     found = find_browser()
     if found is None:
@@ -575,6 +659,13 @@ def main(argv: list[str]) -> int:
     home.add_argument("--width", type=int, default=900)
     home.add_argument("--html", type=Path, help="also keep the page here")
     home.set_defaults(handler=home_command)
+    queue = commands.add_parser("queue", help="the staff queue of a demo store, as Slack shows it")
+    queue.add_argument("--out", type=Path, default=ROOT / "docs" / "staff-queue.png")
+    queue.add_argument("--names", type=Path, help='{"U123": "Name"} for <@U123> mentions')
+    queue.add_argument("--app-name", default="supportbot")
+    queue.add_argument("--width", type=int, default=900)
+    queue.add_argument("--html", type=Path, help="also keep the page here")
+    queue.set_defaults(handler=queue_command)
     args = parser.parse_args(argv)
     return int(args.handler(args))
 
