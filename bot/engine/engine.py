@@ -124,8 +124,8 @@ class Engine:
         self.runner = DialogueRunner(
             domain=self.domain, rules=rules or load_rules(), executor=build_executor()
         )
-        self.staff = StaffDesk(port=self)
         self.metrics = Metrics()  # this engine's own registry: served on /metrics
+        self.staff = StaffDesk(port=self, metrics=self.metrics)
         self.timers = TimerDesk(port=self, metrics=self.metrics)
         self.files = FileDesk(port=self)
         self.queue = QueueReader(store=store, directory=directory, zone_of=self.case_zone)

@@ -25,6 +25,7 @@ from bot.engine.desk_port import DeskPort
 from bot.engine.inputs import clean
 from bot.engine.texts import STORE_DOWN
 from bot.messages import Audience, Outbound, outbound_to_dict
+from bot.metrics import Metrics
 from bot.store.changes import apply_changes
 from bot.store.errors import InvalidCaseNumber, StoreError, StoreUnavailable
 from bot.store.models import change_id, normalize_case_number
@@ -58,8 +59,9 @@ _Verb = Callable[[_Context], tuple[ops.Change, str]]
 
 
 class StaffDesk:
-    def __init__(self, *, port: DeskPort) -> None:
+    def __init__(self, *, port: DeskPort, metrics: Metrics | None = None) -> None:
         self.port = port
+        self.metrics = metrics or Metrics()
 
     # ---- verbs -------------------------------------------------------------------------
 
@@ -302,6 +304,8 @@ class StaffDesk:
         )
         if updated.version == case.version:  # nothing changed, so nothing was owed
             to_requester = replace(to_requester, data=_without_item(to_requester.data))
+        elif "response_missed_at" in change.fields:  # missed, and no timer recorded it yet
+            self.metrics.target_missed(RESPONSE, case.severity)
         self._schedule_followups(change.action, updated, context)
         late = change.fields.get("response_late_minutes")
         return self._announce(

@@ -113,3 +113,14 @@ def test_restoration_passing_unrestored_is_recorded_and_told(nlu, talk, engine, 
     assert "missed its restoration target" in notice.text
     assert "service is not restored yet" in notice.text
     assert store.cases.get_case(number).restoration_missed_at == due + timedelta(seconds=1)
+
+
+def test_a_late_answer_before_any_timer_counts_the_miss_once(nlu, talk, engine, clock) -> None:
+    open_case(nlu, talk)
+    clock.moment = datetime(2026, 11, 24, 14, 15, tzinfo=UTC)
+    engine.staff_take("CS-1001", "U0STAFF1")
+    engine.run_timers(clock.moment)  # the timer finds the miss recorded: nothing more
+    counted = engine.metrics.registry.get_sample_value(
+        "supportbot_targets_missed_total", {"target": "response", "severity": "3"}
+    )
+    assert counted == 1.0
