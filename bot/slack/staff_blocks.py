@@ -88,14 +88,14 @@ def staff_card(
 def target_marks(case: Any, *, tz: ZoneInfo) -> list[dict[str, Any]]:
     """The card's mark for each target the case missed, and how late a late answer came."""
     marks = []
-    if case.response_missed_at is not None:
+    if getattr(case, "response_missed_at", None) is not None:
         due = local_time(case.response_due_at, tz)
-        if case.response_late_minutes is not None:
+        if getattr(case, "response_late_minutes", None) is not None:
             late = duration_words(timedelta(minutes=case.response_late_minutes))
             marks.append(f":warning: *Initial response target missed*: answered {late} late")
         elif case.acknowledged_at is None:
             marks.append(f":rotating_light: *Initial response target missed* (was due {due})")
-    if case.restoration_missed_at is not None:
+    if getattr(case, "restoration_missed_at", None) is not None:
         due = local_time(case.restoration_due_at, tz)
         restored = " (since restored)" if case.restored_at is not None else ""
         marks.append(f":rotating_light: *Restoration target missed* (was due {due}){restored}")
