@@ -60,6 +60,18 @@ class TargetClock:
             return f"missed by {duration_words(-self.left)}"
         return f"due in {duration_words(self.left)}"
 
+    def phrase(self) -> str:
+        """ "Response due in 25 min", "Restoration missed by 2 h"."""
+        return f"{TARGET_NAMES[self.target]} {self.words()}"
+
+    def basis(self) -> str:
+        """How the time is counted, when not around the clock: " (business hours)"."""
+        if not self.business:
+            return ""
+        if self.paused:
+            return " (business hours, paused while the customer is closed)"
+        return " (business hours)"
+
 
 def duration_words(span: timedelta) -> str:
     """A span as staff read it at a glance: "under 1 min", "25 min", "1 h 10 min", "2 d 3 h".

@@ -26,7 +26,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.mrkdwn import escape, escape_literal, mention
 from bot.slack.staff_blocks import target_marks
-from cases.clocks import TARGET_NAMES, TargetClock
+from cases.clocks import TargetClock
 
 QUEUE_ROWS = 30  # cases listed (two blocks each), so a view stays under Slack's 100 blocks
 TITLE_CHARS = 120  # of a case's title in its queue line
@@ -39,15 +39,10 @@ def clock_line(clock: TargetClock | None, *, viewer_tz: ZoneInfo) -> str:
     if clock is None:
         return "No target running (answered, and restored or no restoration target)"
     icon = ":rotating_light:" if clock.missed else ":hourglass:" if clock.at_risk else ":clock3:"
-    words = f"{icon} *{TARGET_NAMES[clock.target]} {clock.words()}*"
-    if clock.business:
-        words += (
-            " (business hours, paused while the customer is closed)"
-            if clock.paused
-            else (" (business hours)")
-        )
     verb = "was due" if clock.missed else "due"
-    return f"{words} · {verb} {local_time(clock.due_at, viewer_tz)}"
+    return (
+        f"{icon} *{clock.phrase()}*{clock.basis()} · {verb} {local_time(clock.due_at, viewer_tz)}"
+    )
 
 
 def queue_blocks(

@@ -17,7 +17,18 @@ from bot.store.redis_admin import unique_namespace
 from tests.support.stores import REDIS_TEST_URL
 
 HEAVY = {"spacy", "thinc", "numpy", "slack_bolt", "slack_sdk", "nlu"}
-SUBCOMMANDS = {"actions", "cases", "chat", "kb", "nlu", "policy", "report", "serve", "train"}
+SUBCOMMANDS = {
+    "actions",
+    "cases",
+    "chat",
+    "kb",
+    "nlu",
+    "policy",
+    "queue",
+    "report",
+    "serve",
+    "train",
+}
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
