@@ -16,24 +16,11 @@ from collections.abc import Sequence
 
 import bot.cli
 from bot.cli.errors import UsageError
+from bot.logs import FORMAT_ENV, FORMATS, PAYLOAD_LOGGERS, configure_logging, default_format
 
 log = logging.getLogger(__name__)
 
-
-# Libraries that log whole requests (message texts, payloads) at DEBUG.
-PAYLOAD_LOGGERS = ("slack_bolt", "slack_sdk", "urllib3", "redis", "websocket", "aiohttp")
-
-
-def configure_logging(*, verbose: bool, payloads: bool) -> None:
-    """-v shows our own debug lines; the libraries' request dumps only with --log-payloads."""
-    level = logging.DEBUG if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger().setLevel(level)  # also when something configured logging before us
-    for name in PAYLOAD_LOGGERS:
-        logging.getLogger(name).setLevel(logging.NOTSET)
-    if verbose and not payloads:
-        for name in PAYLOAD_LOGGERS:
-            logging.getLogger(name).setLevel(logging.INFO)
+__all__ = ["PAYLOAD_LOGGERS", "build_parser", "configure_logging", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,7 +33,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--log-payloads",
         action="store_true",
         help="with -v, also log the Slack and Redis libraries' request details, which hold "
-        "message texts (for debugging only)",
+        "message texts, and error messages (for debugging only)",
+    )
+    parser.add_argument(
+        "--log-format",
+        choices=FORMATS,
+        default=default_format(),
+        help=f"log lines as text or JSON lines (default: ${FORMAT_ENV}, else text)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_info in sorted(pkgutil.iter_modules(bot.cli.__path__), key=lambda m: m.name):
@@ -59,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    configure_logging(verbose=args.verbose, payloads=args.log_payloads)
+    if args.log_format not in FORMATS:  # argparse checks the option, not its default
+        parser.error(f"{FORMAT_ENV} must be one of {', '.join(FORMATS)}, got {args.log_format!r}")
+    configure_logging(verbose=args.verbose, payloads=args.log_payloads, fmt=args.log_format)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2

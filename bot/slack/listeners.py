@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
+from bot.logs import EVENTS_LOGGER, milliseconds, work_context
 from bot.slack import interactive as ix
 from bot.slack.fair_pool import FairPool
 from bot.slack.flows import Flows
@@ -29,6 +31,7 @@ from bot.slack.places import Place, place_of_message
 from bot.slack.replay_guard import ReplayGuard, as_dict, first_action
 
 log = logging.getLogger(__name__)
+events = logging.getLogger(EVENTS_LOGGER)  # one line per event's work (see `guarded`)
 
 REPORT_SHORTCUT = "report_to_support"
 SUPPORT_COMMAND = "/support"
@@ -48,15 +51,30 @@ PRIORITY_REQUEST_BUTTONS = one_of(ix.PRIORITY_REQUEST_ACTIONS)
 STAFF_CHOICE_VIEWS = one_of(ix.STAFF_CHOICE_MODALS)
 
 
-def guarded(work: Callable[[], Any], *, what: str, reference: str = "") -> None:
-    """Run one piece of work; a failure is logged at ERROR with its stack trace and where it
-    happened (a conversation or case reference), never the payload (it may hold secrets)."""
-    try:
-        work()
-    except Exception as error:
-        log.error(
-            "%s failed in %s: %s", what, reference or "?", type(error).__name__, exc_info=True
-        )
+def guarded(
+    work: Callable[[], Any], *, what: str, reference: str = "", queued_at: float | None = None
+) -> None:
+    """Run one piece of work in its log context (`reference`: the conversation's key, or a
+    case's `case:CS-1001`), then log one line for it: INFO when it went well, ERROR with the
+    exception's type and stack trace when it failed; with its duration (and the time it
+    waited in the queue), never the payload or a message text (they may hold secrets)."""
+    started = time.monotonic()
+    timing = {} if queued_at is None else {"queued_ms": milliseconds(started - queued_at)}
+    with work_context(reference, event=what):
+        try:
+            work()
+        except Exception as error:
+            timing["duration_ms"] = milliseconds(time.monotonic() - started)
+            events.error(
+                "%s failed: %s",
+                what,
+                type(error).__name__,
+                exc_info=True,
+                extra={"outcome": "failed", **timing},
+            )
+        else:
+            timing["duration_ms"] = milliseconds(time.monotonic() - started)
+            events.info("%s ok", what, extra={"outcome": "ok", **timing})
 
 
 def user_of(body: dict) -> str:
@@ -96,14 +114,18 @@ def register_listeners(app: App, flows: Flows, *, pool: FairPool, replays: Repla
             place = where or Place(flows.delivery.open_dm(user))
             flows.delivery.ephemeral(place, user, SLOW_DOWN)
 
-        pool.submit(
+        queued_at = time.monotonic()
+        taken = pool.submit(
             key,
             user,
-            lambda: guarded(work, what=what, reference=key),
-            on_refused=(lambda: guarded(slow_down, what="slow-down notice"))
+            lambda: guarded(work, what=what, reference=key, queued_at=queued_at),
+            on_refused=(lambda: guarded(slow_down, what="slow-down notice", reference=key))
             if user and tell
             else None,
         )
+        if not taken:  # its one line: the pool refused it (over the cap, or shutting down)
+            with work_context(key, event=what):
+                events.info("%s dropped", what, extra={"outcome": "dropped"})
 
     def later_event(event: dict, work: Callable[[], Any], *, what: str, to_us: bool) -> None:
         """Only someone talking to the app (a DM, a mention) hears a slow-down notice; any
