@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.logs import note_case
 from bot.slack import blocks
 from bot.slack import interactive as ix
 from bot.slack.context import SlackPart
@@ -92,4 +93,6 @@ class Answers(SlackPart):
             action_value=payload,
         )
         replies = self.engine.handle(inbound)
+        if case_number := next((r.case_number for r in replies if r.case_number), None):
+            note_case(case_number)  # the event's log line names the case the turn was about
         self.delivery.deliver(replies, origin=place, owner_id=user_id, actor_id=user_id)

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.engine.engine import STORE_DOWN
 from bot.kinds import Kind, traits_of
+from bot.logs import note_case
 from bot.messages import Audience, Outbound, SharedFile
 from bot.slack import blocks
 from bot.slack.context import SlackPart
@@ -126,6 +127,8 @@ class Conversations(SlackPart):
             files=files,
         )
         replies = self.engine.handle(inbound)
+        if case_number := next((r.case_number for r in replies if r.case_number), None):
+            note_case(case_number)  # the event's log line names the case the turn was about
         self.delivery.deliver(replies, origin=place, owner_id=user_id, actor_id=user_id)
         self.relay_to_staff(user_id=user_id, text=text, place=place, replies=replies)
         return replies

@@ -150,3 +150,15 @@ def test_work_on_a_case_names_the_case(logs: Callable[..., io.StringIO]) -> None
     (line,) = event_lines(stream)
     assert (line["case"], line["event"], line["outcome"]) == ("CS-1001", "staff button", "ok")
     assert "conversation" not in line
+
+
+def test_a_turn_about_a_case_names_the_case_on_its_line(
+    app: App, slack: SlackDriver, store: Any, logs: Callable[..., io.StringIO]
+) -> None:
+    from tests.slack.test_app_home_pages import add_cases
+
+    add_cases(store, 1)
+    stream = logs("json")
+    send_dm(app, slack, "status of CS-1001")
+    (line,) = event_lines(stream)
+    assert (line["conversation"], line["case"]) == (DM, "CS-1001")
