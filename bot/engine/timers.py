@@ -91,14 +91,7 @@ class TimerDesk:
             change = ops.close(
                 case, actor_id=SYSTEM_ACTOR, by=UpdatedBy.SUPPORT, now=now, reason=kind
             )
-            self.port.store.cases.update_case(
-                case.number,
-                actor_id=SYSTEM_ACTOR,
-                now=now,
-                changes=dict(change.fields),
-                expected_version=case.version,
-                action=kind,
-            )
+            self._store_change(case, change, now=now, action=kind)
             why = (
                 "the proposed resolution had no reported issues for three business days"
                 if kind == RESOLUTION_CLOSE
@@ -121,6 +114,26 @@ class TimerDesk:
             ]
         return []
 
+    def _store_change(
+        self,
+        case: Any,
+        change: ops.Change,
+        *,
+        now: datetime,
+        action: str | None = None,
+        owed: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Record the timer's change as the system's, on the case as it was read."""
+        self.port.store.cases.update_case(
+            case.number,
+            actor_id=SYSTEM_ACTOR,
+            now=now,
+            changes=dict(change.fields),
+            expected_version=case.version,
+            action=action or change.action,
+            owed=owed or [],
+        )
+
     def _missed(self, target: str, case: Any, now: datetime) -> list[Outbound]:
         """Record the missed target on the case and tell the staff channel, once: the notice
         is written with the change (the store's outbox), and a miss already recorded (by a
@@ -134,15 +147,7 @@ class TimerDesk:
                 return []
             notice = self._missed_notice(target, case)
             try:
-                self.port.store.cases.update_case(
-                    case.number,
-                    actor_id=SYSTEM_ACTOR,
-                    now=now,
-                    changes=dict(change.fields),
-                    expected_version=case.version,
-                    action=change.action,
-                    owed=[outbound_to_dict(notice)],
-                )
+                self._store_change(case, change, now=now, owed=[outbound_to_dict(notice)])
             except VersionConflict:  # the case moved meanwhile: decide again on what it is now
                 case = self.port.store.cases.get_case(case.number)
                 if case is None:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from cases.clocks import AT_RISK_WITHIN, Target, duration_words, minutes_late, next_target
 from cases.entity import Case
+from tests.cases.conftest import OPENED, make_case
 
-NOW = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
+NOW = OPENED
 
 
 class ClockTime:
@@ -29,38 +30,15 @@ class ClockTime:
 
 
 def a_case(**fields: object) -> Case:
-    values: dict[str, object] = {
-        "number": "CS-1001",
-        "org_short_name": "acme",
-        "org_id": "org",
-        "requester_id": "U01AAA",
-        "requester_name": "Ana",
-        "title": "t",
-        "description": "d",
-        "business_impact": "i",
-        "severity": 2,
-        "priority": "high",
-        "status": "open",
-        "conversation_id": None,
-        "environment_changes": None,
-        "troubleshooting": None,
-        "created_at": NOW,
-        "updated_at": NOW,
-        "last_update_by": "customer",
-        "last_update_at": NOW,
-        "acknowledged_at": None,
-        "response_due_at": NOW + timedelta(minutes=25),
-        "restored_at": None,
-        "platform_level": True,
-        "origin_thread": None,
-        "staff_thread": None,
-        "assignee_id": None,
-        "closed_at": None,
-        "idempotency_key": "k",
-        "restoration_due_at": NOW + timedelta(hours=4),
-    }
-    values.update(fields)
-    return Case(**values)  # type: ignore[arg-type]
+    """Unanswered, due 25 minutes from NOW; restoration due 4 hours from NOW."""
+    return make_case(
+        **{
+            "response_due_at": NOW + timedelta(minutes=25),
+            "restoration_due_at": NOW + timedelta(hours=4),
+            "platform_level": True,
+            **fields,
+        }
+    )
 
 
 @pytest.mark.parametrize(

@@ -20,15 +20,6 @@ ACME_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 BERGWERK_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "data"
-    monkeypatch.setenv("SUPPORTBOT_DATA_DIR", str(directory))
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    monkeypatch.delenv("SUPPORTBOT_CONTACTS", raising=False)
-    return directory
-
-
 def draft(**overrides: object) -> CaseDraft:
     values: dict[str, object] = {
         "org_short_name": "acme",

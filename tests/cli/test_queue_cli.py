@@ -18,12 +18,9 @@ ACME_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "data"
-    monkeypatch.setenv("SUPPORTBOT_DATA_DIR", str(directory))
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    monkeypatch.delenv("SUPPORTBOT_CONTACTS", raising=False)
-    with SqliteStore(directory / "supportbot.sqlite3") as store:
+def stored(data_dir: Path) -> Path:
+    """Two of Acme's open cases in the store the command reads."""
+    with SqliteStore(data_dir / "supportbot.sqlite3") as store:
         for key, severity, due, assignee in (
             # Due Monday 08:30 CST: 1 minute left on Friday, 30 on Monday.
             ("waiting", 3, datetime(2026, 11, 23, 14, 30, tzinfo=UTC), "U0STAFF1"),
@@ -47,7 +44,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                 actor_id="U01AAA",
                 now=FRIDAY_1659_CHICAGO - timedelta(days=2),
             )
-    return directory
+    return data_dir
 
 
 def queue(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
@@ -56,7 +53,7 @@ def queue(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
     return capsys.readouterr().out.splitlines()
 
 
-def test_the_queue_lists_missed_first_in_business_time(data_dir, capsys) -> None:
+def test_the_queue_lists_missed_first_in_business_time(stored, capsys) -> None:
     assert queue(capsys, "--tz", "America/Chicago") == [
         "CS-1002  S2  acme  nobody yet  Response missed by 14 h 59 min (business hours) · was due"
         " Thu 19 Nov 2026, 11:00 CST  The missed case[2J",
@@ -65,12 +62,12 @@ def test_the_queue_lists_missed_first_in_business_time(data_dir, capsys) -> None
     ]
 
 
-def test_mine_lists_the_cases_assigned_to_the_viewer(data_dir, capsys) -> None:
+def test_mine_lists_the_cases_assigned_to_the_viewer(stored, capsys) -> None:
     [line] = queue(capsys, "--filter", "mine", "--as", "U0STAFF1")
     assert line.startswith("CS-1001  S3  acme  Sam Support  Response due in 31 min")
     assert "Mon 23 Nov 2026, 14:30 UTC" in line
 
 
-def test_mine_without_a_viewer_is_a_usage_error(data_dir, capsys) -> None:
+def test_mine_without_a_viewer_is_a_usage_error(stored, capsys) -> None:
     assert main(["queue", "--filter", "mine"]) == 2
     assert "--as SLACK_ID" in capsys.readouterr().err
