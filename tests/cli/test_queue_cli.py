@@ -10,11 +10,10 @@ import pytest
 from freezegun import freeze_time
 
 from bot.cli.main import main
-from bot.store.models import CaseDraft
 from bot.store.sqlite import SqliteStore
+from tests.support.stores import make_draft
 
 FRIDAY_1659_CHICAGO = datetime(2026, 11, 20, 22, 59, tzinfo=UTC)
-ACME_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 
 
 @pytest.fixture
@@ -28,14 +27,8 @@ def stored(data_dir: Path) -> Path:
             ("missed", 2, datetime(2026, 11, 19, 17, 0, tzinfo=UTC), None),
         ):
             store.cases.create_case(
-                CaseDraft(
-                    org_short_name="acme",
-                    org_id=ACME_ID,
-                    requester_id="U01AAA",
-                    requester_name="Ana Ruiz",
+                make_draft(
                     title=f"The {key} case\x1b[2J",
-                    description="d",
-                    business_impact="i",
                     severity=severity,
                     response_due_at=due,
                     assignee_id=assignee,

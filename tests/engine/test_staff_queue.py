@@ -18,8 +18,8 @@ from bot.directory import load_directory
 from bot.engine.queue import QueueFilter, QueueReader, StaffQueue
 from bot.slack.queue_view import clock_line
 from bot.store.factory import open_store
-from bot.store.models import CaseDraft
 from policy.case_targets import OrganizationTargets
+from tests.support.stores import make_draft
 
 CHICAGO = ZoneInfo("America/Chicago")
 DIRECTORY = load_directory()
@@ -43,14 +43,8 @@ def open_acme_case(store: Any, *, severity: int, opened: datetime, **fields: Any
     targets = OrganizationTargets.of(
         CHICAGO, profile=ACME.support_profile, holidays=ACME.holiday_dates(opened.date())
     )
-    draft = CaseDraft(
-        org_short_name="acme",
-        org_id=ACME.id,
-        requester_id="U01AAA",
-        requester_name="Ana Ruiz",
+    draft = make_draft(
         title=f"Severity {severity} problem opened {opened:%a %H:%M}",
-        description="Agents cannot log in.",
-        business_impact="Half of the agents cannot take calls.",
         severity=severity,
         response_due_at=targets.response_due(severity=severity, start=opened),
         **fields,

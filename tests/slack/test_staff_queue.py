@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from bot.slack.queue_view import QUEUE_ROWS
-from bot.store.models import CaseDraft
 from tests.slack.conftest import STAFF_CHANNEL, last_post, open_case, text_of
 from tests.slack.fake_slack.server import FakeSlack
+from tests.support.stores import make_draft
 
 WEDNESDAY_NOON_CHICAGO = datetime(2026, 11, 18, 18, 0, tzinfo=UTC)
 
@@ -54,14 +54,8 @@ def add_case(store: Any, clock: Any, *, severity: int, minutes_ago: int, **field
     hours after, as the policy sets it."""
     opened = clock.moment - timedelta(minutes=minutes_ago)
     case, _ = store.cases.create_case(
-        CaseDraft(
-            org_short_name="acme",
-            org_id="0f8fad5b-d9cb-469f-a165-70867728950e",
-            requester_id="U01AAA",
-            requester_name="Ana Ruiz",
+        make_draft(
             title=f"Problem {minutes_ago}",
-            description="Agents cannot log in.",
-            business_impact="Half of the agents cannot take calls.",
             severity=severity,
             response_due_at=opened + timedelta(hours=2),
             **fields,
