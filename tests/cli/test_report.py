@@ -66,13 +66,10 @@ def _draft(org: str, severity: int, opened: datetime, *, platform: bool = False)
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "data"
-    monkeypatch.setenv("SUPPORTBOT_DATA_DIR", str(directory))
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    monkeypatch.delenv("SUPPORTBOT_CONTACTS", raising=False)
+def data_dir(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The CLI tests' empty store directory, with the report made at REPORT_TIME."""
     monkeypatch.setattr(cmd_report, "_now", lambda: REPORT_TIME)
-    return directory
+    return data_dir
 
 
 @pytest.fixture
