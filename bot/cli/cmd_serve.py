@@ -22,8 +22,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=(
             "Serve the assistant in Slack. --socket needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN; "
             "--http PORT needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET and serves "
-            "/slack/events, /healthz and /metrics (Prometheus); --socket --metrics-port N "
-            "serves /metrics and /healthz on 127.0.0.1:N. SLACK_API_URL points the Web API "
+            "/slack/events, /healthz, /readyz and /metrics (Prometheus); --socket --metrics-port N "
+            "serves /metrics, /healthz and /readyz on 127.0.0.1:N. On SIGTERM it stops taking "
+            "events and finishes the work in flight. SLACK_API_URL points the Web API "
             "client elsewhere; REDIS_URL selects the Redis store."
         ),
     )
@@ -41,6 +42,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default="127.0.0.1",
         help="address for --metrics-port (default: 127.0.0.1)",
     )
+    parser.add_argument(
+        "--drain-seconds",
+        metavar="S",
+        default=None,
+        help=(
+            "on SIGTERM/SIGINT, how long the acknowledged turns may take to finish (default: 20)"
+        ),
+    )
     parser.add_argument("--contacts", metavar="FILE", help="directory file (default: sample)")
     parser.add_argument("--data-dir", metavar="DIR", help="store directory (default: user data)")
     parser.set_defaults(handler=run)
@@ -54,6 +63,19 @@ def parse_port(value: str, option: str = "--http") -> int:
     if not 0 <= port <= 65535:
         raise UsageError(f"{option} port must be 0-65535, got {port}")
     return port
+
+
+def parse_seconds(value: str | None) -> float:
+    """--drain-seconds: a number of seconds, 0-600 (default: serving.DRAIN_SECONDS)."""
+    if value is None:
+        return 20.0
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise UsageError(f"--drain-seconds needs a number of seconds, got {value!r}") from None
+    if not 0 <= seconds <= 600:
+        raise UsageError(f"--drain-seconds must be 0-600, got {value}")
+    return seconds
 
 
 def show_startup_lines() -> None:
@@ -77,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
         if mode != "socket":
             raise UsageError("--metrics-port is for --socket; HTTP mode serves /metrics itself")
         metrics_port = parse_port(args.metrics_port, "--metrics-port")
+    drain_seconds = parse_seconds(getattr(args, "drain_seconds", None))
     try:
         settings = SlackSettings.from_env(mode=mode)
     except SettingsError as error:
@@ -100,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
     show_startup_lines()
     if mode == "http":
         try:
-            serving.serve_http(app, store, host=args.host, port=port)
+            serving.serve_http(app, store, host=args.host, port=port, drain_seconds=drain_seconds)
         except OSError as error:
             raise UsageError(
                 f"cannot listen on {args.host}:{port}: {error.strerror or error}"
@@ -117,7 +140,13 @@ def run(args: argparse.Namespace) -> int:
                     f"cannot listen on {args.metrics_host}:{metrics_port}: "
                     f"{error.strerror or error}"
                 ) from None
-        serving.serve_socket(app, settings, metrics_server=metrics_server)
+        serving.serve_socket(
+            app,
+            settings,
+            metrics_server=metrics_server,
+            store=store,
+            drain_seconds=drain_seconds,
+        )
     return 0
 
 

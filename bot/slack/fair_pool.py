@@ -88,16 +88,55 @@ class FairPool:
         with self._cond:
             return self._cond.wait_for(lambda: not self._queues, timeout=timeout)
 
-    def shutdown(self, wait: bool = True) -> None:
+    def shutdown(self, wait: bool = True, timeout: float | None = None) -> bool:
         """Refuse new work; queued work still runs. `wait` blocks until it has (like
-        ThreadPoolExecutor.shutdown)."""
+        ThreadPoolExecutor.shutdown), for at most `timeout` seconds when given: then the work
+        not started yet is dropped (and counted in the log) and the running work is left to
+        finish on its daemon threads. True when everything finished."""
         with self._cond:
             self._closed = True
             self._cond.notify_all()
-        if wait:
-            for thread in self._threads:
-                if thread is not threading.current_thread():
-                    thread.join()
+        if not wait:
+            return not self.busy()
+        if timeout is not None and not self.drain(timeout):
+            dropped = self._drop_queued()
+            log.error(
+                "shutdown: %d queued requests dropped and %d still running after %.0f s",
+                dropped,
+                self.busy(),
+                timeout,
+            )
+            return False
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join()
+        return True
+
+    def busy(self) -> int:
+        """How many pieces of work are queued or running."""
+        with self._cond:
+            return sum(len(queue) for queue in self._queues.values())
+
+    def _drop_queued(self) -> int:
+        """Forget every item that has not started; returns how many."""
+        dropped = 0
+        with self._cond:
+            for key in list(self._queues):
+                queue = self._queues[key]
+                running = key not in self._ready  # its first item is on a worker
+                keep = 1 if running else 0
+                while len(queue) > keep:
+                    item = queue.pop()
+                    dropped += 1
+                    if item.user != _NOTICE:
+                        self._backlog[item.user] -= 1
+                        if not self._backlog[item.user]:
+                            del self._backlog[item.user]
+                if not queue:
+                    del self._queues[key]
+            self._ready.clear()
+            self._cond.notify_all()
+        return dropped
 
     # ---- workers ----------------------------------------------------------------------
 

@@ -187,6 +187,12 @@ class LockManager(Protocol):
         """Context manager around acquire/release; raises LockNotAcquired when it times out."""
         ...
 
+    def release_orphans(self) -> int:
+        """Release the locks this process may hold without knowing it (an acquire or release
+        whose answer was lost, so it may have landed), as a stopping replica does; returns how
+        many. Raises StoreUnavailable, keeping the rest for a later call."""
+        ...
+
 
 def turn_lock_key(conversation_key: str) -> str:
     """The `LockManager` name of a conversation's lock, which `ConversationTurns` holds too."""

@@ -661,6 +661,13 @@ class RedisLockManager:
     ) -> AbstractContextManager[Lock]:
         return locked_with(self, key, ttl_seconds=ttl_seconds, wait_seconds=wait_seconds)
 
+    def release_orphans(self) -> int:
+        with self._orphans_lock:
+            keys = list(self._orphans)
+        for key in keys:
+            self._release_orphan(key)
+        return len(keys)
+
     def _remember_orphan(self, key: str, token: str) -> None:
         with self._orphans_lock:
             self._orphans[key] = token

@@ -471,6 +471,9 @@ class SqliteLockManager:
     ) -> AbstractContextManager[Lock]:
         return locked_with(self, key, ttl_seconds=ttl_seconds, wait_seconds=wait_seconds)
 
+    def release_orphans(self) -> int:
+        return 0  # a SQLite write either commits or raises: no lock is taken unknowingly
+
 
 class SqliteConversationTurns:
     """A turn's bookkeeping in two write transactions, neither fsync'd.

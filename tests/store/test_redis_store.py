@@ -151,6 +151,19 @@ def test_lock_left_behind_by_a_timed_out_request_is_freed_on_the_next_attempt(
         assert store.locks.acquire("conversation:D1", ttl_seconds=10) is not None
 
 
+def test_a_stopping_replica_releases_the_locks_it_may_hold_unknowingly(namespace: str) -> None:
+    with (
+        RedisStore(REDIS_TEST_URL, namespace=namespace) as stopping,
+        RedisStore(REDIS_TEST_URL, namespace=namespace) as next_replica,
+    ):
+        late = "token-of-a-request-that-timed-out"
+        raw = redis.Redis.from_url(REDIS_TEST_URL)
+        raw.set(f"supportbot:{namespace}:lock:conversation:D1", late, px=60_000)
+        stopping.locks._remember_orphan("conversation:D1", late)
+        assert stopping.locks.release_orphans() == 1
+        assert next_replica.locks.acquire("conversation:D1", ttl_seconds=10) is not None
+
+
 def test_foreign_lock_is_not_freed_by_the_orphan_rule(namespace: str) -> None:
     with (
         RedisStore(REDIS_TEST_URL, namespace=namespace) as mine,
