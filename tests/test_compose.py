@@ -93,6 +93,13 @@ def test_both_services_come_back_after_a_crash_or_a_reboot(config: dict[str, Any
     }
 
 
+def test_the_bot_is_given_longer_to_stop_than_its_drain(config: dict[str, Any]) -> None:
+    from bot.slack.serving import DRAIN_SECONDS
+
+    grace = config["services"]["supportbot"]["stop_grace_period"]
+    assert grace.endswith("s") and float(grace[:-1]) > DRAIN_SECONDS
+
+
 def test_without_an_env_file_config_names_the_missing_dot_env() -> None:
     if (ROOT / ".env").exists():
         pytest.skip("this checkout has a .env")
