@@ -54,7 +54,7 @@ if str(ROOT) not in sys.path:
 
 from slack_bolt import App  # noqa: E402
 
-from bench.slack_ack_bench import percentile  # noqa: E402
+from bench.slack_ack_bench import minimal_app, percentile  # noqa: E402
 from bench.store_bench import Backend, run_level  # noqa: E402
 from bench.store_redis_server import PrivateRedis  # noqa: E402
 from bench.store_workload import REQUESTER, FixedNlu, TurnLog, converse  # noqa: E402
@@ -67,7 +67,6 @@ from bot.slack.cards import STAFF, CardIndex, CardRef  # noqa: E402
 from bot.slack.conversations import Conversations  # noqa: E402
 from bot.slack.http_server import SlackHTTPServer  # noqa: E402
 from bot.slack.places import Place  # noqa: E402
-from bot.slack.web import build_web_client  # noqa: E402
 from bot.store.base import Store  # noqa: E402
 from bot.store.factory import SQLITE_FILE_NAME, open_store  # noqa: E402
 from bot.store.models import Case, CaseDraft, change_id  # noqa: E402
@@ -398,17 +397,6 @@ def ack_bursts(app: App, store: Store, *, events: int, burst: int, label: str) -
     if len(acks) != events:
         raise RuntimeError(f"only {len(acks)} of {events} events were acknowledged")
     return acks
-
-
-def minimal_app(settings: SlackSettings) -> App:
-    """A Bolt app on the same client and checks that only acks: the floor of an ack."""
-    app = App(
-        client=build_web_client(settings),
-        signing_secret=settings.signing_secret,
-        process_before_response=True,
-    )
-    app.event("message")(lambda ack: ack())
-    return app
 
 
 def cases_list(env: dict[str, str], expected: int) -> Figures:

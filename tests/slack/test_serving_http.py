@@ -24,6 +24,22 @@ DEEP = "[" * 100_000 + "]" * 100_000
 FAST = ServerLimits(body_seconds=1.0)
 
 
+def dm_body(slack: Any) -> str:
+    """A signed-to-be Events API body: Ana's problem report by DM."""
+    return str(
+        slack.envelope(
+            {
+                "type": "message",
+                "channel": "D01AAA",
+                "channel_type": "im",
+                "user": "U01AAA",
+                "text": REPORT,
+                "ts": slack.next_ts(),
+            }
+        )
+    )
+
+
 def start(app: Any, store: Any, **options: Any) -> SlackHTTPServer:
     running = SlackHTTPServer(("127.0.0.1", 0), app=app, store=store, **options)
     running.start_in_background()
@@ -202,16 +218,7 @@ def test_after_stop_accepting_new_connections_are_refused_and_open_ones_get_503(
 
         with pytest.raises(OSError):
             socket.create_connection(("127.0.0.1", running.port), timeout=1).close()
-        body = slack.envelope(
-            {
-                "type": "message",
-                "channel": "D01AAA",
-                "channel_type": "im",
-                "user": "U01AAA",
-                "text": REPORT,
-                "ts": slack.next_ts(),
-            }
-        )
+        body = dm_body(slack)
         kept.request("POST", "/slack/events", body=body.encode(), headers=signed_headers(body))
         refused = kept.getresponse()
         assert refused.status == 503 and refused.getheader("Retry-After") == "1"
@@ -237,16 +244,7 @@ def test_a_request_inside_when_the_stop_begins_is_answered(app, store, slack) ->
         return original(request)
 
     app.dispatch = slow_dispatch
-    body = slack.envelope(
-        {
-            "type": "message",
-            "channel": "D01AAA",
-            "channel_type": "im",
-            "user": "U01AAA",
-            "text": REPORT,
-            "ts": slack.next_ts(),
-        }
-    )
+    body = dm_body(slack)
     answer: dict[str, int] = {}
 
     def send() -> None:
