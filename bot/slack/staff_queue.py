@@ -36,8 +36,8 @@ class StaffQueueHome(SlackPart):
         self._viewers: dict[str, float] = {}  # staff ID -> when they last opened it
         self._published: dict[str, str] = {}  # staff ID -> digest of the view last sent
         self._lock = threading.Lock()
-        self._refreshing = threading.Lock()
-        self._again = False
+        self._refreshing = False  # a refresh_all is running
+        self._wanted = 0  # refreshes asked for so far
 
     # ---- drawing -----------------------------------------------------------------------
 
@@ -85,23 +85,31 @@ class StaffQueueHome(SlackPart):
     def refresh_all(self, *, only_if_running: bool = False) -> int:
         """Draw the queue again for everyone watching it; returns how many views were sent.
 
-        One refresh at a time: a change during a refresh makes it run once more, so the
-        last change is always drawn and no two threads publish the same views.
+        One refresh at a time: a change asked for while one runs makes it run once more
+        (counted under the lock, so no request is lost), and no two threads publish the
+        same views.
         """
         if not self.viewers():
             return 0
-        if not self._refreshing.acquire(blocking=False):
-            self._again = True
-            return 0
+        with self._lock:
+            self._wanted += 1
+            if self._refreshing:
+                return 0  # the running refresh sees the new request and goes round again
+            self._refreshing = True
         sent = 0
         try:
             while True:
-                self._again = False
+                with self._lock:
+                    seen = self._wanted
                 sent += self._refresh_once(only_if_running=only_if_running)
-                if not self._again:
-                    return sent
-        finally:
-            self._refreshing.release()
+                with self._lock:
+                    if self._wanted == seen:
+                        self._refreshing = False
+                        return sent
+        except BaseException:
+            with self._lock:
+                self._refreshing = False
+            raise
 
     def _refresh_once(self, *, only_if_running: bool) -> int:
         queue = self.read()

@@ -214,3 +214,29 @@ def test_a_long_queue_lists_the_most_urgent_and_says_how_many_more(
     assert len(home["view"]["blocks"]) <= 100  # Slack's limit for a view
     more = home["view"]["blocks"][-1]["elements"][0]["text"]
     assert more == "…and 2 more. Each has its card in the staff channel."
+
+
+def test_a_change_during_a_refresh_is_drawn_by_one_more_round(app, monkeypatch) -> None:
+    """Two threads never publish at once, and the later change is not lost."""
+    import threading
+
+    queue = app.flows.queue
+    queue.opened("U0STAFF1")
+    rounds: list[int] = []
+    inside, release = threading.Event(), threading.Event()
+
+    def one_round(*, only_if_running: bool) -> int:
+        rounds.append(1)
+        if len(rounds) == 1:
+            inside.set()
+            release.wait(5)
+        return 1
+
+    monkeypatch.setattr(queue, "_refresh_once", one_round)
+    first = threading.Thread(target=queue.refresh_all)
+    first.start()
+    assert inside.wait(5)
+    assert queue.refresh_all() == 0  # asked during the first: left to it
+    release.set()
+    first.join(5)
+    assert len(rounds) == 2
