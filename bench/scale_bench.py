@@ -29,7 +29,6 @@ Redis is a private server (append-only file, fsync every second) unless `--redis
 from __future__ import annotations
 
 import argparse
-import http.client
 import itertools
 import os
 import platform
@@ -54,7 +53,7 @@ if str(ROOT) not in sys.path:
 
 from slack_bolt import App  # noqa: E402
 
-from bench.slack_ack_bench import minimal_app, percentile  # noqa: E402
+from bench.slack_ack_bench import minimal_app, percentile, post_signed  # noqa: E402
 from bench.store_bench import Backend, run_level  # noqa: E402
 from bench.store_redis_server import PrivateRedis  # noqa: E402
 from bench.store_workload import REQUESTER, FixedNlu, TurnLog, converse  # noqa: E402
@@ -72,7 +71,7 @@ from bot.store.factory import SQLITE_FILE_NAME, open_store  # noqa: E402
 from bot.store.models import Case, CaseDraft, change_id  # noqa: E402
 from cases.vocabulary import ACTIVE_STATUS_VALUES  # noqa: E402
 from tests.engine.conftest import Parse  # noqa: E402
-from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, SlackDriver, sign  # noqa: E402
+from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, SlackDriver  # noqa: E402
 from tests.slack.fake_slack.server import FakeSlack  # noqa: E402
 
 STAFF_ID = "U0STAFF1"
@@ -342,20 +341,6 @@ def measure_intakes(
     return figures
 
 
-def _post(port: int, body: str) -> float:
-    """Seconds until the HTTP response to one signed event."""
-    headers = {"Content-Type": "application/json", **{k: v[0] for k, v in sign(body).items()}}
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    started = time.perf_counter()
-    connection.request("POST", "/slack/events", body=body.encode(), headers=headers)
-    status = connection.getresponse().status
-    elapsed = time.perf_counter() - started
-    connection.close()
-    if status != 200:
-        raise RuntimeError(f"the app answered HTTP {status}")
-    return elapsed
-
-
 def ack_bursts(app: App, store: Store, *, events: int, burst: int, label: str) -> list[float]:
     """Ack latencies (ms) of `events` DMs from designated contacts, `burst` at a time; the
     texts rotate between "my organization's cases", "my cases" and a remark that is relayed."""
@@ -374,7 +359,7 @@ def ack_bursts(app: App, store: Store, *, events: int, burst: int, label: str) -
             "text": (ORG_CASES, MY_CASES, CHATTER)[index % 3],
             "ts": f"{1_763_478_000 + index}.000100",
         }
-        elapsed = _post(server.port, driver.envelope(event, event_id=f"Ev{label}{index:05d}"))
+        elapsed = post_signed(server.port, driver.envelope(event, event_id=f"Ev{label}{index:05d}"))
         with lock:
             acks.append(elapsed * 1000)
 

@@ -59,6 +59,20 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+def post_signed(port: int, body: str, *, timeout: float = 60) -> float:
+    """Seconds until the HTTP response to one signed event; raises unless it is a 200."""
+    headers = {"Content-Type": "application/json", **{k: v[0] for k, v in sign(body).items()}}
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    started = time.perf_counter()
+    connection.request("POST", "/slack/events", body=body.encode(), headers=headers)
+    status = connection.getresponse().status
+    elapsed = time.perf_counter() - started
+    connection.close()
+    if status != 200:
+        raise RuntimeError(f"the app answered HTTP {status}")
+    return elapsed
+
+
 def minimal_app(settings: SlackSettings) -> App:
     """A Bolt app on the same client and checks that only acks: the floor of an ack."""
     app = App(
@@ -94,15 +108,7 @@ def bursts(
             },
             event_id=f"Ev{label}{index:05d}",
         )
-        headers = {"Content-Type": "application/json", **{k: v[0] for k, v in sign(body).items()}}
-        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        started = time.perf_counter()
-        connection.request("POST", "/slack/events", body=body.encode(), headers=headers)
-        status = connection.getresponse().status
-        elapsed = time.perf_counter() - started
-        connection.close()
-        if status != 200:
-            raise RuntimeError(f"the app answered HTTP {status}")
+        elapsed = post_signed(server.port, body, timeout=30)
         with lock:
             acks.append(elapsed)
             sent_at[channel] = time.time() - elapsed

@@ -68,7 +68,9 @@ def parse_port(value: str, option: str = "--http") -> int:
 def parse_seconds(value: str | None) -> float:
     """--drain-seconds: a number of seconds, 0-600 (default: serving.DRAIN_SECONDS)."""
     if value is None:
-        return 20.0
+        from bot.slack.serving import DRAIN_SECONDS
+
+        return DRAIN_SECONDS
     try:
         seconds = float(value)
     except ValueError:
