@@ -118,10 +118,7 @@ class Flows(SlackPart):
         person = self.gate.person(user_id)
         if person is not None and person.is_staff:
             self.queue.opened(user_id)
-            queue = self.queue.read()
-            self.queue.publish(
-                user_id, {"type": "home", "blocks": self.queue.blocks_for(user_id, queue)}
-            )
+            self.queue.publish(user_id, self.queue.view_for(user_id, self.queue.read()))
             return
         publish_home(
             client=self.client,

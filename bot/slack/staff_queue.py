@@ -48,13 +48,15 @@ class StaffQueueHome(SlackPart):
         rows = self.store.trackers.load(FILTER_KEY + user_id)
         return as_filter(rows[0].get("filter") if rows else None)
 
-    def blocks_for(self, user_id: str, queue: StaffQueue) -> list[dict[str, Any]]:
-        return queue_view.queue_blocks(
+    def view_for(self, user_id: str, queue: StaffQueue) -> dict[str, Any]:
+        """The App Home view of the queue as this person sees it (their filter and zone)."""
+        blocks = queue_view.queue_blocks(
             queue,
             chosen=self.filter_of(user_id),
             viewer_id=user_id,
             viewer_tz=self.zones.of(user_id),
         )
+        return {"type": "home", "blocks": blocks}
 
     def opened(self, user_id: str) -> None:
         """They opened their App Home: keep it current from now on."""
@@ -121,7 +123,7 @@ class StaffQueueHome(SlackPart):
                 continue  # no longer on staff: their App Home follows on their next visit
             before = self._published.get(user_id)
             try:
-                self.publish(user_id, {"type": "home", "blocks": self.blocks_for(user_id, queue)})
+                self.publish(user_id, self.view_for(user_id, queue))
             except SlackApiError as error:
                 log.info("could not refresh a staff queue: %s", error.response.get("error"))
                 continue
@@ -133,7 +135,7 @@ class StaffQueueHome(SlackPart):
     def choose_filter(self, *, user_id: str, value: str) -> None:
         self.store.trackers.save(FILTER_KEY + user_id, [{"filter": as_filter(value).value}])
         queue = self.read()
-        self.publish(user_id, {"type": "home", "blocks": self.blocks_for(user_id, queue)})
+        self.publish(user_id, self.view_for(user_id, queue))
 
     def take(self, *, user_id: str, number: str) -> None:
         """Take from the queue: the same verb as the card's Take; a refusal comes by DM."""
